@@ -33,10 +33,10 @@ def _ms(values: list[float]) -> tuple[float, float]:
 def _offline_drafts() -> tuple[int, int] | None:
     """Offline drafts of the eval cases: how many pass with no error (a [TO COMPLETE] marker is one)."""
     try:
-        from appealagent.case import Case
+        from appealagent.model.case import Case
         from appealagent.files import load_model
-        from appealagent.offline import draft_offline
-        from appealagent.render import render_letter
+        from appealagent.engines.offline import draft_offline
+        from appealagent.letters.render import render_letter
     except ImportError:
         return None
     cases = sorted((ROOT / "evals").glob("**/case.json"))

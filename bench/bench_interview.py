@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from appealagent import questions as qs  # noqa: E402
-from appealagent.case import ViolationType  # noqa: E402
-from appealagent.interview import Interview, ScriptedAsker, new_progress  # noqa: E402
+from appealagent.interview import questions as qs
+from appealagent.model.case import ViolationType  # noqa: E402
+from appealagent.interview.core import Interview, ScriptedAsker, new_progress  # noqa: E402
 from test_interview import LSR  # noqa: E402
 
 RUNS = 5

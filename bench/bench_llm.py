@@ -41,8 +41,8 @@ def _env(stub: StubServer, home: str) -> None:
 
 
 def per_draft(stub: StubServer) -> None:
-    from appealagent.case import Case
-    from appealagent.offline import draft_offline
+    from appealagent.model.case import Case
+    from appealagent.engines.offline import draft_offline
     from appealagent.pipeline import draft_case
     from appealagent.settings import load_settings
 
@@ -76,7 +76,7 @@ def per_draft(stub: StubServer) -> None:
 
 def batch(stub: StubServer, folder: Path) -> None:
     from appealagent.batch import run_batch
-    from appealagent.render import Format
+    from appealagent.letters.render import Format
     from appealagent.settings import load_settings
 
     examples = sorted((ROOT / "examples" / "cases").glob("*.json"))

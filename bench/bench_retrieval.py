@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from appealagent import retrieval  # noqa: E402
-from appealagent.case import Case, LetterKind, Marketplace, ViolationType  # noqa: E402
-from appealagent.corpus import Letter, load_corpus, load_dir, section_headings  # noqa: E402
-from appealagent.corpus_user import compose  # noqa: E402
+from appealagent.corpus import retrieval
+from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType  # noqa: E402
+from appealagent.corpus.store import Letter, load_corpus, load_dir, section_headings  # noqa: E402
+from appealagent.corpus.user import compose  # noqa: E402
 
 
 def _ms(seconds: float) -> float:

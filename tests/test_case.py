@@ -8,7 +8,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from appealagent.case import Case, Metric, Order, missing_for_draft
+from appealagent.model.case import Case, Metric, Order, missing_for_draft
 from appealagent.files import format_validation_error
 
 from .conftest import EXAMPLES

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from appealagent.checks import RULES, overlap_share, run_checks
-from appealagent.case import AppealRoute
+from appealagent.model.case import AppealRoute
 from appealagent.checks.calibration import bad_samples, check_sample, good_folder_samples, good_samples, unexpected_warnings
 
 BAD = Path(__file__).parent / "data" / "bad_letters"
@@ -21,7 +21,7 @@ STYLES = good_folder_samples(STYLES_DIR)
 GOOD = good_samples() + STYLES
 BADS = bad_samples(BAD)
 try:  # load the built-in corpus once (each test has its own APPEALAGENT_HOME, which defeats its cache)
-    from appealagent.corpus import load_corpus
+    from appealagent.corpus.store import load_corpus
 
     CORPUS = tuple(load_corpus(include_user=False))
 except ImportError:

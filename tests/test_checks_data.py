@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from appealagent import paths
-from appealagent.case import LetterKind, MetricName, ViolationType
+from appealagent.model.case import LetterKind, MetricName, ViolationType
 from appealagent.checks import RULES
 from appealagent.checks import data as check_data
 

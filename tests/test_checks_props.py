@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appealagent.case import LetterKind
+from appealagent.model.case import LetterKind
 from appealagent.checks import format_report, report_json, run_checks, split_sections
 
 from .test_checks_rules import BASE, CASE

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from appealagent.case import Case, LetterKind
+from appealagent.model.case import Case, LetterKind
 from appealagent.checks import RULES, run_checks
 from appealagent.checks import data as check_data
 

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from appealagent import paths
-from appealagent.case import LetterKind, Marketplace, ViolationType, has_cjk
+from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
 from appealagent.cli import app
-from appealagent.corpus import letter_files, load_corpus, load_dir, parse_letter, validate_dir
+from appealagent.corpus.store import letter_files, load_corpus, load_dir, parse_letter, validate_dir
 from appealagent.errors import InputError
 
 FIXTURES = Path(__file__).parent / "data" / "corpus"

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from appealagent.case import AppealRoute, LetterKind, ViolationType, has_cjk, missing_for_draft
+from appealagent.model.case import AppealRoute, LetterKind, ViolationType, has_cjk, missing_for_draft
 from appealagent.cli import app
 from appealagent.evals import baseline as bl
 from appealagent.evals.dataset import load_dataset
@@ -26,7 +26,7 @@ from appealagent.evals.scorers import (
     score_all,
     ungrounded_specifics,
 )
-from appealagent.offline import draft_offline
+from appealagent.engines.offline import draft_offline
 from appealagent.paths import evals_dir, fewshot_dir
 
 runner = CliRunner()

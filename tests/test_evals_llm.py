@@ -170,7 +170,7 @@ def test_judge_verdicts_parse_and_rescale():
 
 
 def test_judge_prompt_renders_with_the_rubric():
-    from appealagent.prompts import load_prompt
+    from appealagent.llm.prompts import load_prompt
 
     s = SAMPLES[0]
     messages = load_prompt("judge").render(case_json={"case_id": "x"}, letter="Dear team", reference=s.reference)

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from appealagent.case import Case, ViolationType
+from appealagent.model.case import Case, ViolationType
 from appealagent.cli import app
-from appealagent.intake import IntakeResult, find_dates, needs_llm_assist, parse_notice, rules, summary
+from appealagent.intake.core import IntakeResult, find_dates, needs_llm_assist, parse_notice, rules, summary
 
 NOTICES = Path(__file__).parent / "data" / "notices"
 EXPECTED: dict[str, dict] = yaml.safe_load((NOTICES / "expected.yaml").read_text(encoding="utf-8"))

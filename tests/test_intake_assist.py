@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from appealagent.cli import app
-from appealagent.intake import needs_llm_assist, parse_notice
+from appealagent.intake.core import needs_llm_assist, parse_notice
 
 from .stub_server import StubServer, point_at, text_reply
 
@@ -118,7 +118,7 @@ def test_dry_run_prints_the_messages_and_sends_nothing(monkeypatch):
 @pytest.mark.parametrize("raw", ["not json", '{"violation_type": "trademark"}', ""])
 def test_parse_suggestion_rejects_bad_replies(raw):
     from appealagent.errors import EngineError
-    from appealagent.intake_assist import parse_suggestion
+    from appealagent.intake.assist import parse_suggestion
 
     with pytest.raises(EngineError):
         parse_suggestion(raw, UNCLEAR)

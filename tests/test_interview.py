@@ -12,11 +12,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from appealagent import questions as qs
-from appealagent.case import Case, ViolationType, has_cjk
+from appealagent.interview import questions as qs
+from appealagent.model.case import Case, ViolationType, has_cjk
 from appealagent.cli import app
 from appealagent.errors import InputError
-from appealagent.interview import (
+from appealagent.interview.core import (
     AnswersFileAsker,
     Interview,
     Progress,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from appealagent.case import Case
+from appealagent.model.case import Case
 from appealagent.cli import app
 from appealagent.cli.draft_cmd import EXPLAIN_HEADER
 

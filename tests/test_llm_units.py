@@ -7,13 +7,13 @@ import json
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from appealagent.case import Case
+from appealagent.model.case import Case
 from appealagent.errors import InputError
-from appealagent.generate import build_request, output_schema, parse_draft
-from appealagent.grounding import find_ungrounded
-from appealagent.offline import draft_offline
+from appealagent.engines.author import build_request, output_schema, parse_draft
+from appealagent.facts.grounding import find_ungrounded
+from appealagent.engines.offline import draft_offline
 from appealagent.paths import prompts_dir
-from appealagent.prompts import load_prompt, parse_prompt
+from appealagent.llm.prompts import load_prompt, parse_prompt
 from appealagent.redact import Redactor, leftover_placeholders
 from appealagent.settings import load_settings
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import AppealAgentError, EngineError, InputError
-from .render import Format
+from appealagent.errors import AppealAgentError, EngineError, InputError
+from appealagent.letters.render import Format
 
 EXTENSIONS = {Format.text: ".txt", Format.markdown: ".md", Format.json: ".json"}
 
@@ -69,9 +69,9 @@ async def run_batch(
     on_done: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
     """Draft every case into out_dir; returns one item per case in input order."""
-    from .case import Case
-    from .files import atomic_write, load_model
-    from .pipeline import adraft_case, choose_engine
+    from appealagent.model.case import Case
+    from appealagent.files import atomic_write, load_model
+    from appealagent.pipeline import adraft_case, choose_engine
 
     check_names(case_files)
     items = [BatchItem(case_file=str(p)) for p in case_files]
@@ -81,8 +81,8 @@ async def run_batch(
     sem = asyncio.Semaphore(2 * jobs if jobs > 1 else 1)
     client = executor = corpus = None
     if choose_engine(engine, settings.llm_configured) == "llm":
-        from .generate import checks_pool, load_pool
-        from .llm import LLMClient
+        from appealagent.engines.author import checks_pool, load_pool
+        from appealagent.llm.client import LLMClient
 
         try:
             client = LLMClient(settings, max_in_flight=jobs)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import CaseValidationError, InputError, OutputExistsError
+from appealagent.errors import CaseValidationError, InputError, OutputExistsError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -127,7 +127,7 @@ def load_user_yaml(path: str | Path, *, what: str) -> Any:
     """A YAML (or JSON) file the user wrote, with the line of a syntax error in the one-line message."""
     import yaml
 
-    from .datafiles import parse_yaml
+    from appealagent.catalog.datafiles import parse_yaml
 
     text = read_text(path, what=what)
     try:
@@ -141,7 +141,7 @@ def load_user_yaml(path: str | Path, *, what: str) -> Any:
 def read_letter(path: str | Path) -> str:
     """A letter as text: plain text or Markdown, a Word file (.docx), or stdin for '-'."""
     if str(path).lower().endswith(".docx"):
-        from .export_docx import docx_text
+        from appealagent.letters.docx import docx_text
 
         return docx_text(Path(path))
     return read_text(path, what="letter")

@@ -18,10 +18,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .case import Case
-from .draft import DraftResult
-from .errors import EngineError, InputError
-from .render import Format, render_letter
+from appealagent.model.case import Case
+from appealagent.model.draft import DraftResult
+from appealagent.errors import EngineError, InputError
+from appealagent.letters.render import Format, render_letter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,7 +63,7 @@ def choose_engine(requested: str, llm_configured: bool) -> str:
 
 def run_checks(letter: str, case: Case) -> Any:
     """The deterministic checks every draft ends with (imported lazily: they load wording data)."""
-    from .checks import run_checks as _run_checks
+    from appealagent.checks import run_checks as _run_checks
 
     return _run_checks(letter, case=case)
 
@@ -80,7 +80,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 def _offline_notes(case: Case) -> list[str]:
     """The offline engine's notes about gaps in the case, minus its hints to use the LLM."""
-    from .offline import draft_offline
+    from appealagent.engines.offline import draft_offline
 
     try:
         return [n for n in draft_offline(case).notes if "--engine llm" not in n]
@@ -114,7 +114,7 @@ def draft_case(
 
 
 def _offline(case: Case, fmt: Format, check: bool) -> DraftOutcome:
-    from .offline import draft_offline
+    from appealagent.engines.offline import draft_offline
 
     result = draft_offline(case)
     letter = render_letter(result, fmt)
@@ -138,12 +138,12 @@ async def adraft_case(
 ) -> DraftOutcome:
     """The async form, for batches: `client` (an LLMClient), `executor` (a checks pool) and the loaded
     `corpus` may be shared across cases."""
-    from .settings import load_settings
+    from appealagent.settings import load_settings
 
     validate_request(engine, explain)
     settings = settings or load_settings()
     chosen = choose_engine(engine, settings.llm_configured)
-    from .offline import APPEAL_KINDS
+    from appealagent.engines.offline import APPEAL_KINDS
 
     if engine == "auto" and chosen == "llm" and case.letter_kind not in APPEAL_KINDS:
         chosen = "offline"  # the LLM prompt writes appeals; claim responses and feedback reports are offline letters
@@ -179,10 +179,10 @@ async def _llm(
     case_file: str | None,
     started: float,
 ) -> tuple[DraftOutcome, dict[str, Any]]:
-    from .case import missing_for_draft
-    from .generate import Drafter, DraftRejected, Generation, build_request, retrieve_letters
-    from .llm import LLMClient
-    from .offline import APPEAL_KINDS
+    from appealagent.model.case import missing_for_draft
+    from appealagent.engines.author import Drafter, DraftRejected, Generation, build_request, retrieve_letters
+    from appealagent.llm.client import LLMClient
+    from appealagent.engines.offline import APPEAL_KINDS
 
     if case.letter_kind not in APPEAL_KINDS:
         raise InputError(
@@ -250,7 +250,7 @@ async def _llm(
 
 async def _explain(outcome: DraftOutcome, result: DraftResult, letter: str, fmt: Format, settings: Any, client: Any, drafter: Any, gen: Any) -> None:
     """Add the Chinese rendering; if that call fails the letter still stands, with a warning."""
-    from .generate import explain as explain_letter
+    from appealagent.engines.author import explain as explain_letter
 
     plain = render_letter(result, Format.text) if fmt != Format.text else letter
     try:
@@ -297,7 +297,7 @@ def _log(
     """Save the run; a failure to save is a warning, never a lost letter."""
     import datetime as dt
 
-    from .runlog import case_hash, new_run_id, save_run
+    from appealagent.runlog import case_hash, new_run_id, save_run
 
     sha = case_hash(case.model_dump_json())
     raw_reply = record.pop("_raw_reply", raw_reply)
@@ -340,8 +340,8 @@ def _log(
 
 def dry_run_request(case: Case, settings: Any) -> dict[str, Any]:
     """The exact request body the LLM engine would send for this case (after redaction); sends nothing."""
-    from .generate import build_request, retrieve_letters
-    from .redact import Redactor
+    from appealagent.engines.author import build_request, retrieve_letters
+    from appealagent.redact import Redactor
 
     letters, _ = retrieve_letters(case, settings.examples)
     build = build_request(case, settings, Redactor.for_case(case, enabled=settings.redact), letters)

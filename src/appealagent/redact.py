@@ -18,7 +18,7 @@ from functools import cache
 from collections.abc import Callable
 from typing import Any
 
-from .case import Case
+from appealagent.model.case import Case
 
 PLACEHOLDER_RE = re.compile(r"<(EMAIL|ORDER|PHONE|ADDRESS|BUYER)_(\d+)>")
 # How a model may mangle a placeholder: HTML-escaped, bracketed or bare.
@@ -54,7 +54,7 @@ _BUYER_CUE = re.compile(r"[Bb]uyer|[Cc]ustomer|[Rr]ecipient|[Cc]onsignee|[Ss]hip
 
 @cache
 def _not_names() -> frozenset[str]:
-    from .datafiles import load_yaml
+    from appealagent.catalog.datafiles import load_yaml
 
     return frozenset(load_yaml("redact.yaml")["not_names"])
 

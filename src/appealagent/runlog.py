@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .errors import InputError
-from .files import atomic_write
+from appealagent import paths
+from appealagent.errors import InputError
+from appealagent.files import atomic_write
 
 
 def runs_dir() -> Path:

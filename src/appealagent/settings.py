@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
-from . import paths
-from .errors import InputError
+from appealagent import paths
+from appealagent.errors import InputError
 
 OPENAI_HOST = "api.openai.com"
 OPENAI_BASE_URL = "https://api.openai.com/v1"

@@ -12,11 +12,11 @@ function in `checks/rules/`, its wording lists in data/checks/*.yaml.
 
 from __future__ import annotations
 
-from .model import CheckReport, Finding, Rule, Severity
-from .overlap import overlap_share
-from .report import catalogue_json, format_catalogue, format_report, report_dict, report_json
-from .runner import registry, run_checks
-from .sections import split_sections
+from appealagent.checks.model import CheckReport, Finding, Rule, Severity
+from appealagent.checks.overlap import overlap_share
+from appealagent.checks.report import catalogue_json, format_catalogue, format_report, report_dict, report_json
+from appealagent.checks.runner import registry, run_checks
+from appealagent.checks.sections import split_sections
 
 RULES: dict[str, Rule] = registry()[0]
 

@@ -19,12 +19,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from .. import paths
-from ..case import Case, LetterKind
-from ..errors import AppealAgentError
-from ..files import load_model, read_text
-from .model import CheckReport
-from .runner import run_checks
+from appealagent import paths
+from appealagent.model.case import Case, LetterKind
+from appealagent.errors import AppealAgentError
+from appealagent.files import load_model, read_text
+from appealagent.checks.model import CheckReport
+from appealagent.checks.runner import run_checks
 
 LETTER_SUFFIXES = (".txt", ".md")
 

@@ -13,10 +13,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..case import AppealRoute, Case, LetterKind, ViolationType
-from . import data
-from .document import Document, Span, count_words, sentences
-from .sections import PARTS, Layout, locate_sections
+from appealagent.model.case import AppealRoute, Case, LetterKind, ViolationType
+from appealagent.checks import data
+from appealagent.checks.document import Document, Span, count_words, sentences
+from appealagent.checks.sections import PARTS, Layout, locate_sections
 
 
 
@@ -183,7 +183,7 @@ def _walk(node: Any, out: list[str]) -> None:
 def default_corpus() -> Sequence[Any]:
     """The built-in corpus letters, loaded lazily; an unavailable corpus just disables the overlap rule."""
     try:
-        from ..corpus import load_corpus
+        from appealagent.corpus.store import load_corpus
     except ImportError:
         return ()
     try:

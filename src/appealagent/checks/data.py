@@ -11,13 +11,13 @@ import re
 from functools import cache
 from typing import Any
 
-from .. import paths
+from appealagent import paths
 
 
 @cache
 def load(name: str) -> dict[str, Any]:
     """One YAML file of data/checks/ (without the .yaml suffix)."""
-    from ..datafiles import load_yaml
+    from appealagent.catalog.datafiles import load_yaml
 
     path = paths.package_data_dir() / "checks" / f"{name}.yaml"
     data = load_yaml(f"checks/{name}.yaml")
@@ -29,7 +29,7 @@ def load(name: str) -> dict[str, Any]:
 @cache
 def metrics() -> dict[str, dict[str, Any]]:
     """data/metrics.yaml: metric name -> label, aliases, comparator, target, window, source."""
-    from ..datafiles import load_yaml
+    from appealagent.catalog.datafiles import load_yaml
 
     return dict(load_yaml("metrics.yaml")["metrics"])
 

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from . import data
-from .context import CheckContext
-from .document import Span
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext
+from appealagent.checks.document import Span
 
 _MONTHS_DAYS = (
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from .document import Span
+from appealagent.checks.document import Span
 
 _TOKEN_RE = re.compile(r"\w+")
 

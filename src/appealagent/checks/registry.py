@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..case import LetterKind
-from . import data
-from .context import CheckContext, Hit
-from .model import Rule
+from appealagent.model.case import LetterKind
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit
+from appealagent.checks.model import Rule
 
 RuleFunc = Callable[[CheckContext], Iterable[Hit]]
 
@@ -54,7 +54,7 @@ def load_catalogue() -> dict[str, Rule]:
 
 def build_registry() -> tuple[dict[str, Rule], dict[str, RuleFunc]]:
     """Import every rule module, then check catalogue and functions match one to one."""
-    from . import rules as _rules  # noqa: F401  (registers the functions)
+    from appealagent.checks import rules as _rules  # noqa: F401  (registers the functions)
 
     catalogue = load_catalogue()
     missing = sorted(set(catalogue) - set(_FUNCS))

@@ -7,8 +7,8 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any
 
-from .model import CheckReport, Finding, Rule
-from .sections import LABELS
+from appealagent.checks.model import CheckReport, Finding, Rule
+from appealagent.checks.sections import LABELS
 
 _SECTION_TITLES = {
     "opening": "Opening",

@@ -9,12 +9,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..case import Case, LetterKind
-from .context import CheckContext, Hit
-from .document import count_words, excerpt, parse_document
-from .model import SEVERITY_ORDER, CheckReport, Finding, Rule
-from .registry import RuleFunc, build_registry
-from .sections import ORDER
+from appealagent.model.case import Case, LetterKind
+from appealagent.checks.context import CheckContext, Hit
+from appealagent.checks.document import count_words, excerpt, parse_document
+from appealagent.checks.model import SEVERITY_ORDER, CheckReport, Finding, Rule
+from appealagent.checks.registry import RuleFunc, build_registry
+from appealagent.checks.sections import ORDER
 
 MAX_FINDINGS_PER_RULE = 20
 # A letter is at most a few thousand words; beyond this the rules read only the beginning

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from . import data
-from .document import Span, count_words, iter_lines, paragraphs, sentences
+from appealagent.checks import data
+from appealagent.checks.document import Span, count_words, iter_lines, paragraphs, sentences
 
 PARTS = ("root_cause", "corrective_actions", "preventive_measures")
 KEYS = ("opening", *PARTS, "closing", "message")

@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from ..errors import EXIT_INTERRUPTED, AppealAgentError
+from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError
 
 EXIT_INTERNAL = 70
 
@@ -83,7 +83,7 @@ app = AppTyper(
 
 def _print_version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from appealagent import __version__
 
         typer.echo(f"appealagent {__version__}")
         raise typer.Exit()

@@ -7,9 +7,9 @@ from typing import Optional
 
 import typer
 
-from ..case import LetterKind
-from ..errors import EXIT_NOT_READY, InputError
-from .app import app
+from appealagent.model.case import LetterKind
+from appealagent.errors import EXIT_NOT_READY, InputError
+from appealagent.cli.app import app
 
 CHECK_HELP = """Check a letter for what gets appeals rejected: missing parts, blame, pleading, vague or future-tense actions, wrong metric targets, placeholders, invented facts.
 
@@ -37,15 +37,15 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
     rules: bool = typer.Option(False, "--rules", help="List the rule catalogue instead of checking a letter."),
 ) -> None:
-    from ..checks import RULES, catalogue_json, format_catalogue, format_report, report_json, run_checks
+    from appealagent.checks import RULES, catalogue_json, format_catalogue, format_report, report_json, run_checks
 
     if rules:
         typer.echo(catalogue_json(RULES.values()) if as_json else format_catalogue(RULES.values()))
         return
     if letter is None:
         raise InputError("no letter given: `appealagent check LETTER` (or - for stdin; --rules lists the catalogue)")
-    from ..case import Case
-    from ..files import load_model, read_letter
+    from appealagent.model.case import Case
+    from appealagent.files import load_model, read_letter
 
     text = read_letter(letter)
     if not text.strip():

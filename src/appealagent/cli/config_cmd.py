@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .app import AppTyper, app
+from appealagent.cli.app import AppTyper, app
 
 config_app = AppTyper(help="Show the LLM settings (flag > environment > config.toml > default) and where config.toml lives.")
 app.add_typer(config_app, name="config")
@@ -16,8 +16,8 @@ def show(json_: bool = typer.Option(False, "--json", help="Print the settings as
 
     Example: OPENAI_BASE_URL=http://localhost:11434/v1 appealagent config show
     """
-    from ..pipeline import choose_engine
-    from ..settings import config_file, load_settings, settings_json
+    from appealagent.pipeline import choose_engine
+    from appealagent.settings import config_file, load_settings, settings_json
 
     settings = load_settings()
     if json_:
@@ -36,6 +36,6 @@ def path() -> None:
 
     Example: $EDITOR "$(appealagent config path)"
     """
-    from ..settings import config_file
+    from appealagent.settings import config_file
 
     typer.echo(str(config_file()))

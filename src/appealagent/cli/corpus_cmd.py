@@ -8,8 +8,8 @@ from typing import Any, Optional
 
 import typer
 
-from ..case import LetterKind, Marketplace, ViolationType
-from .app import AppTyper, app, err
+from appealagent.model.case import LetterKind, Marketplace, ViolationType
+from appealagent.cli.app import AppTyper, app, err
 
 corpus = AppTyper(
     help=(
@@ -52,7 +52,7 @@ def list_letters(
 
     Example: appealagent corpus list --json
     """
-    from ..corpus import load_corpus
+    from appealagent.corpus.store import load_corpus
 
     rows = [_row(letter) for letter in load_corpus(include_user=not builtin_only)]
     if json_out:
@@ -76,7 +76,7 @@ def search_letters(
 
     Example: appealagent corpus search "late shipment weekend" --type late_shipment_rate --market US -k 3
     """
-    from ..retrieval import search
+    from appealagent.corpus.retrieval import search
 
     hits = search(query, k=k, violation_type=violation_type, kind=kind, marketplace=market)
     if json_out:
@@ -106,9 +106,9 @@ def validate(
 
     Example: appealagent corpus validate fewshot/
     """
-    from .. import paths
-    from ..corpus import letter_files, validate_dir
-    from ..errors import EXIT_BAD_INPUT, InputError
+    from appealagent import paths
+    from appealagent.corpus.store import letter_files, validate_dir
+    from appealagent.errors import EXIT_BAD_INPUT, InputError
 
     if origin not in (None, "builtin", "user"):
         raise InputError(f"--rules: {origin!r} is not 'builtin' or 'user'")
@@ -157,7 +157,7 @@ def add(
 
     Example: appealagent corpus add my-appeal.txt --type late_shipment_rate --outcome reinstated --market US
     """
-    from ..corpus_user import add_letter
+    from appealagent.corpus.user import add_letter
 
     overrides = {
         "violation_type": violation_type.value if violation_type else None,

@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
-from ..errors import EXIT_NOT_READY
-from .app import app, err
+from appealagent.errors import EXIT_NOT_READY
+from appealagent.cli.app import app, err
 
 EXPLAIN_HEADER = "----- 中文说明 (for you to check every statement; do not submit this part) -----"
 
@@ -69,7 +69,7 @@ def _summary(outcome: Any, case_file: Path | None = None) -> list[str]:
 
 
 def _render_output(outcome: Any, case_file: Path, out_format: Any) -> str:
-    from ..render import Format, render_json
+    from appealagent.letters.render import Format, render_json
 
     if out_format != Format.json:
         return outcome.letter
@@ -120,12 +120,12 @@ def draft(
     Exit codes: 0 ready; 1 written but not ready (gaps or check errors); 2 bad input; 3 engine failure
     (in a batch: 3 if any case failed, else 1 if any is not ready).
     """
-    from ..case import Case
-    from ..errors import InputError
-    from ..files import atomic_write, load_model
-    from ..pipeline import choose_engine, draft_case, validate_request
-    from ..render import Format
-    from ..settings import load_settings
+    from appealagent.model.case import Case
+    from appealagent.errors import InputError
+    from appealagent.files import atomic_write, load_model
+    from appealagent.pipeline import choose_engine, draft_case, validate_request
+    from appealagent.letters.render import Format
+    from appealagent.settings import load_settings
 
     docx = fmt == "docx"
     if docx and (out_dir is not None or len(case_files) > 1 or output is None):
@@ -164,7 +164,7 @@ def draft(
             raise InputError(f"{target}: already exists; use --force to overwrite it")
     case = load_model(Case, case_file, what="case file")
     if dry_run:
-        from ..pipeline import dry_run_request
+        from appealagent.pipeline import dry_run_request
 
         body = dry_run_request(case, settings)
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
@@ -176,7 +176,7 @@ def draft(
     )
     text = _render_output(outcome, case_file, out_format)
     if output is not None and docx:
-        from ..export_docx import write_docx
+        from appealagent.letters.docx import write_docx
 
         write_docx(outcome.result, output, force=force, explanation=outcome.explanation)
         err(f"wrote {output}")
@@ -204,8 +204,8 @@ def _batch(case_files: list[Path], out_dir: Path, out_format: Any, engine: str, 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from ..batch import exit_code, run_batch
-    from ..errors import InputError
+    from appealagent.batch import exit_code, run_batch
+    from appealagent.errors import InputError
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: is a file, expected a folder for --out-dir")

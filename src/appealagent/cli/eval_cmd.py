@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
-from ..errors import EXIT_NOT_READY
-from .app import app, err
+from appealagent.errors import EXIT_NOT_READY
+from appealagent.cli.app import app, err
 
 
 def _engine_label(engine: str, live: bool) -> tuple[str, str]:
@@ -71,12 +71,12 @@ def eval_command(
     Exit codes: 0 no regressions; 1 a case failed or a score fell below its
     baseline by more than its tolerance (each one is named); 2 bad input.
     """
-    from ..errors import InputError
-    from ..files import atomic_write
-    from ..evals import baseline as bl
-    from ..evals import report as rp
-    from ..evals.dataset import evals_root, load_dataset, resolve_cases_dir
-    from ..evals.runner import offline_solver, run_eval
+    from appealagent.errors import InputError
+    from appealagent.files import atomic_write
+    from appealagent.evals import baseline as bl
+    from appealagent.evals import report as rp
+    from appealagent.evals.dataset import evals_root, load_dataset, resolve_cases_dir
+    from appealagent.evals.runner import offline_solver, run_eval
 
     if engine not in {"offline", "llm"}:
         raise InputError(f"--engine: {engine!r} is not one of offline, llm")
@@ -105,8 +105,8 @@ def eval_command(
     if engine == "offline":
         solver = offline_solver()
     else:
-        from ..evals.runner import llm_solver
-        from ..settings import load_settings
+        from appealagent.evals.runner import llm_solver
+        from appealagent.settings import load_settings
 
         if live:
             settings = load_settings(model=model, base_url=base_url, runlog=False)
@@ -114,11 +114,11 @@ def eval_command(
                 raise InputError("--live needs a model: set OPENAI_API_KEY, or --base-url for a local server")
             solver = llm_solver(settings, origin=origin)
             if judge:
-                from ..evals.judge import make_judge
+                from appealagent.evals.judge import make_judge
 
                 extra["judge"] = make_judge(settings)
         else:
-            from ..evals.replay import ReplayServer, load_recordings, recordings_dir_for
+            from appealagent.evals.replay import ReplayServer, load_recordings, recordings_dir_for
 
             rec_dir = recordings or recordings_dir_for(cases_dir)
             recorded = [s for s in samples if (rec_dir / f"{s.id}.json").is_file()]

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from .app import AppTyper, _guard, app
+from appealagent.cli.app import AppTyper, _guard, app
 
 history_app = AppTyper(
     help="List past drafting runs (newest first), or show one with `history show ID`.",
@@ -50,7 +50,7 @@ def history(
     from rich.console import Console
     from rich.table import Table
 
-    from ..runlog import list_runs, runs_dir
+    from appealagent.runlog import list_runs, runs_dir
 
     runs = list_runs(n)
     if json_:
@@ -76,7 +76,7 @@ def show(
 
     Example: appealagent history show 20261120T1015
     """
-    from ..runlog import load_run
+    from appealagent.runlog import load_run
 
     run = load_run(run_id)
     if json_:

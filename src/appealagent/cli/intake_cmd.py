@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from .app import app
+from appealagent.cli.app import app
 
 _HELP = """Read an Amazon notice (performance, account-health, deactivation, listing removal, rights-owner complaint or verification e-mail) and show what it says: the violation, the marketplace, ASINs, order and complaint IDs, metrics against their targets, the deadline, and the documents Amazon asks for. Offline, by rules; it never guesses silently — what it could not find or use is listed.
 
@@ -40,9 +40,9 @@ def intake(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="With an unsure reading, print the messages the LLM would be sent, and send nothing."),
 ) -> None:
-    from ..errors import EXIT_NOT_READY, InputError, OutputExistsError
-    from ..files import atomic_write, read_text
-    from ..intake import needs_llm_assist, parse_notice
+    from appealagent.errors import EXIT_NOT_READY, InputError, OutputExistsError
+    from appealagent.files import atomic_write, read_text
+    from appealagent.intake.core import needs_llm_assist, parse_notice
 
     if output is not None and output.exists() and not force:
         raise OutputExistsError(f"{output}: already exists; use --force to overwrite it")
@@ -66,16 +66,16 @@ def intake(
 
 def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
     """The rules decide; a configured LLM is asked only when they are unsure, and only with consent."""
-    from ..intake import needs_llm_assist
-    from .app import err
+    from appealagent.intake.core import needs_llm_assist
+    from appealagent.cli.app import err
 
     if llm is False or not needs_llm_assist(result):
         return result
-    from ..settings import load_settings
+    from appealagent.settings import load_settings
 
     settings = load_settings()
     if dry_run:
-        from ..intake_assist import build_messages
+        from appealagent.intake.assist import build_messages
 
         typer.echo(json.dumps({"would_send_to": settings.host, "model": settings.model, "messages": build_messages(result, settings.redact)}, indent=2, ensure_ascii=False))
         raise typer.Exit(0)
@@ -83,8 +83,8 @@ def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
         if llm:
             err("--llm: no LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL); the rules' reading stands")
         return result
-    from ..errors import EngineError
-    from ..intake_assist import assist
+    from appealagent.errors import EngineError
+    from appealagent.intake.assist import assist
 
     try:
         return assist(result, settings)
@@ -95,7 +95,7 @@ def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
 
 def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
     """A reviewer's reading of the notice: what was found, what was not, what to do next."""
-    from ..intake import metric_label
+    from appealagent.intake.core import metric_label
 
     case, found = result.case, result.found
     n = case.notification

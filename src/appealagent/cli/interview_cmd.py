@@ -2,7 +2,7 @@
 
 The terminal side only: reading the notice, the rich prompts, saving after every
 answer, Ctrl-C/hang-up handling and the closing draft. The flow itself lives in
-`appealagent.interview` and the questions in data/questions/*.yaml.
+`appealagent.interview.core` and the questions in data/questions/*.yaml.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any, Optional
 
 import typer
 
-from ..errors import EXIT_INTERRUPTED
-from .app import app, err
+from appealagent.errors import EXIT_INTERRUPTED
+from appealagent.cli.app import app, err
 
 EXIT_HANGUP = 129
 
@@ -128,9 +128,9 @@ def _progress_path(case_path: Path) -> Path:
 
 
 def _print_question_keys(violation_type: str, lang: str) -> None:
-    from ..case import ViolationType
-    from ..errors import InputError
-    from ..questions import answer_keys
+    from appealagent.model.case import ViolationType
+    from appealagent.errors import InputError
+    from appealagent.interview.questions import answer_keys
 
     if violation_type not in {t.value for t in ViolationType}:
         raise InputError(f"--list-questions: {violation_type!r} is not a violation type (see `appealagent schema`)")
@@ -144,8 +144,8 @@ def _print_question_keys(violation_type: str, lang: str) -> None:
 
 
 def _load_answers(path: Path) -> dict[str, Any]:
-    from ..errors import InputError
-    from ..files import load_user_yaml
+    from appealagent.errors import InputError
+    from appealagent.files import load_user_yaml
 
     data = load_user_yaml(path, what="answers file")
     if not isinstance(data, dict):
@@ -164,7 +164,7 @@ def _short(value: Any) -> str:
 
 
 def _notice_summary(result: Any, lang: str) -> list[str]:
-    from ..questions import load_common, ui
+    from appealagent.interview.questions import load_common, ui
 
     labels = load_common().labels.get("notice_field", {})
     common = load_common().labels
@@ -192,8 +192,8 @@ def _notice_summary(result: Any, lang: str) -> list[str]:
 
 
 def _read_notice(notice: str | None, answers: dict[str, Any] | None, asker: Any, lang: str) -> str:
-    from ..files import read_text
-    from ..questions import ui
+    from appealagent.files import read_text
+    from appealagent.interview.questions import ui
 
     if notice is not None:
         return read_text(notice, what="notice")
@@ -217,7 +217,7 @@ def interview(
 ) -> None:
     from rich.console import Console
 
-    from ..errors import InputError, OutputExistsError
+    from appealagent.errors import InputError, OutputExistsError
 
     if lang is not None and lang not in {"zh", "en"}:
         raise InputError(f"--lang: {lang!r} is not one of zh, en")
@@ -238,7 +238,7 @@ def interview(
     answer_map = _load_answers(answers) if answers is not None else None
 
     console = Console(highlight=False, soft_wrap=True)
-    from ..interview import AnswersFileAsker
+    from appealagent.interview.core import AnswersFileAsker
 
     asker: Any = TerminalAsker(console) if interactive else _EchoAsker(AnswersFileAsker(answer_map or {}, str(answers)), console)
     old_handler = signal.signal(signal.SIGHUP, _on_hangup) if interactive and hasattr(signal, "SIGHUP") else None
@@ -248,7 +248,7 @@ def interview(
     except _Hangup:
         raise typer.Exit(EXIT_HANGUP) from None
     except (KeyboardInterrupt, EOFError):
-        from ..questions import ui
+        from appealagent.interview.questions import ui
 
         try:
             err(ui("resume_hint", state["lang"], path=shlex.quote(str(out))) if state["saved"] else ui("nothing_saved", state["lang"]))
@@ -262,11 +262,11 @@ def interview(
 
 def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, resume: Path | None, lang: str | None,
          out: Path, answer_map: dict[str, Any] | None, state: dict[str, Any]) -> None:
-    from ..case import Case
-    from ..errors import InputError
-    from ..files import atomic_write, load_model
-    from ..interview import Interview, Progress, new_progress
-    from ..questions import ui
+    from appealagent.model.case import Case
+    from appealagent.errors import InputError
+    from appealagent.files import atomic_write, load_model
+    from appealagent.interview.core import Interview, Progress, new_progress
+    from appealagent.interview.questions import ui
 
     if resume is not None:
         progress = _resume_progress(resume, lang, asker)
@@ -280,7 +280,7 @@ def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, res
         text = _read_notice(notice, answer_map, asker, lang)
         base = None
         if text.strip():
-            from ..intake import parse_notice
+            from appealagent.intake.core import parse_notice
 
             result = parse_notice(text)
             base = result.case
@@ -325,10 +325,10 @@ def _resume_progress(resume: Path, lang: str | None, asker: Any) -> Any:
     """The saved progress when it matches the case file; otherwise a fresh interview over the case as it is."""
     from pydantic import ValidationError
 
-    from ..case import Case
-    from ..errors import InputError
-    from ..files import load_model, read_text
-    from ..interview import Progress, new_progress
+    from appealagent.model.case import Case
+    from appealagent.errors import InputError
+    from appealagent.files import load_model, read_text
+    from appealagent.interview.core import Progress, new_progress
 
     case = load_model(Case, resume, what="case file")
     side = _progress_path(resume)
@@ -350,13 +350,13 @@ def _resume_progress(resume: Path, lang: str | None, asker: Any) -> Any:
 
 
 def _offer_draft(iv: Any, case: Any, out: Path, lang: str, interactive: bool, answer_map: dict[str, Any] | None) -> None:
-    from ..interview import Prompt
-    from ..questions import error_text, ui
+    from appealagent.interview.core import Prompt
+    from appealagent.interview.questions import error_text, ui
 
     prompt = Prompt(key="draft_now", text=ui("draft_now", lang), type="yes_no", lang=lang, required=False,
                     hint=ui("hint_yes_no", lang) + "; " + ui("hint_default", lang, default=ui("word_yes", lang)))
     if interactive:
-        from ..interview import NO, YES
+        from appealagent.interview.core import NO, YES
 
         wanted: bool | None = None
         while wanted is None:
@@ -375,9 +375,9 @@ def _offer_draft(iv: Any, case: Any, out: Path, lang: str, interactive: bool, an
 def _draft(case: Any, iv: Any) -> None:
     from rich.text import Text
 
-    from ..errors import AppealAgentError
-    from ..pipeline import draft_case
-    from .draft_cmd import _summary
+    from appealagent.errors import AppealAgentError
+    from appealagent.pipeline import draft_case
+    from appealagent.cli.draft_cmd import _summary
 
     try:
         outcome = draft_case(case, engine="auto")

@@ -6,12 +6,12 @@ import json
 
 import typer
 
-from .app import app
+from appealagent.cli.app import app
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a case file (the Case model)."""
-    from ..case import Case
+    from appealagent.model.case import Case
 
     typer.echo(json.dumps(Case.model_json_schema(), indent=2, ensure_ascii=False))

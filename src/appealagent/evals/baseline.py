@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..files import load_json
-from .runner import EvalRun
-from .scorers import SCORERS, format_value
+from appealagent.errors import InputError
+from appealagent.files import load_json
+from appealagent.evals.runner import EvalRun
+from appealagent.evals.scorers import SCORERS, format_value
 
 SCHEMA_VERSION = 1
 EPSILON = 1e-9

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..case import Case, ViolationType
-from ..errors import InputError
-from ..files import load_model, load_user_yaml, read_text
-from ..paths import evals_dir
+from appealagent.model.case import Case, ViolationType
+from appealagent.errors import InputError
+from appealagent.files import load_model, load_user_yaml, read_text
+from appealagent.paths import evals_dir
 
 CASE_FILE = "case.json"
 REFERENCE_FILE = "reference.md"

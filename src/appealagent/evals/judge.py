@@ -12,8 +12,8 @@ import asyncio
 import json
 from typing import Any
 
-from .dataset import Sample
-from .scorers import Output, Score, ScoreFn
+from appealagent.evals.dataset import Sample
+from appealagent.evals.scorers import Output, Score, ScoreFn
 
 CRITERIA = ("three_parts", "specificity", "faithfulness", "tone", "completeness")
 
@@ -42,9 +42,9 @@ def parse_verdict(text: str | None) -> Score:
 
 def make_judge(settings: Any) -> ScoreFn:
     """A scorer that asks the configured model to grade each letter with the rubric."""
-    from ..llm import CallStats, LLMClient
-    from ..prompts import load_prompt
-    from ..redact import Redactor
+    from appealagent.llm.client import CallStats, LLMClient
+    from appealagent.llm.prompts import load_prompt
+    from appealagent.redact import Redactor
 
     prompt = load_prompt("judge")
 

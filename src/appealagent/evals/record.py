@@ -20,11 +20,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..draft import AppealDraft
-from ..errors import AppealAgentError, InputError
-from .dataset import Sample, load_dataset, resolve_cases_dir
-from .replay import recordings_dir_for
-from .scorers import heading_part
+from appealagent.model.draft import AppealDraft
+from appealagent.errors import AppealAgentError, InputError
+from appealagent.evals.dataset import Sample, load_dataset, resolve_cases_dir
+from appealagent.evals.replay import recordings_dir_for
+from appealagent.evals.scorers import heading_part
 
 NOTE = (
     "Written by hand as the reply a model should give to the redacted prompt (private values as "
@@ -67,7 +67,7 @@ def draft_from_reference(reference: str) -> dict[str, Any]:
 
 def placeholders(sample: Sample) -> dict[str, str]:
     """value → placeholder, exactly as the LLM engine redacts the case before sending it."""
-    from ..redact import Redactor
+    from appealagent.redact import Redactor
 
     r = Redactor.for_case(sample.case)
     r.redact_obj(sample.case.model_dump(mode="json", exclude_none=True, exclude_defaults=False))

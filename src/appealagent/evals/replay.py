@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..draft import AppealDraft
-from ..errors import InputError
-from ..files import load_json
+from appealagent.model.draft import AppealDraft
+from appealagent.errors import InputError
+from appealagent.files import load_json
 
 TOOL_NAME = "submit_appeal_draft"
 ORIGINS = ("hand-written", "recorded")
@@ -43,7 +43,7 @@ class Recording:
 
 def recordings_dir_for(cases_dir: Path) -> Path:
     """evals/recordings next to evals/cases."""
-    from .dataset import evals_root
+    from appealagent.evals.dataset import evals_root
 
     return evals_root(cases_dir) / "recordings"
 

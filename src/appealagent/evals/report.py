@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .baseline import Comparison
-from .runner import EvalRun
-from .scorers import SCORERS, format_value
+from appealagent.evals.baseline import Comparison
+from appealagent.evals.runner import EvalRun
+from appealagent.evals.scorers import SCORERS, format_value
 
 
 @dataclass

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import AppealAgentError
-from .dataset import Sample
-from .scorers import DEFAULT_SCORERS, Output, Score, ScoreFn, score_all
+from appealagent.errors import AppealAgentError
+from appealagent.evals.dataset import Sample
+from appealagent.evals.scorers import DEFAULT_SCORERS, Output, Score, ScoreFn, score_all
 
 Solver = Callable[[Sample], Output]
 
@@ -157,7 +157,7 @@ def run_eval(
 
 def offline_solver() -> Solver:
     """The offline engine through the seller's own entry point."""
-    from ..pipeline import draft_case
+    from appealagent.pipeline import draft_case
 
     def solve(sample: Sample) -> Output:
         outcome = draft_case(sample.case, engine="offline", check=False)
@@ -172,7 +172,7 @@ def llm_solver(settings: Any, *, origin: str, before: Callable[[Sample], None] |
 
     `before` runs ahead of each case (the replay server uses it to pick the recording).
     """
-    from ..pipeline import draft_case
+    from appealagent.pipeline import draft_case
 
     def solve(sample: Sample) -> Output:
         if before is not None:

@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from ..datafiles import load_yaml
-from .dataset import Sample, case_json_text
+from appealagent.catalog.datafiles import load_yaml
+from appealagent.evals.dataset import Sample, case_json_text
 
 
 @dataclass
@@ -353,7 +353,7 @@ def grounding_errors(sample: Sample, output: Output) -> Score:
 def _check_report(sample: Sample, output: Output) -> Any:
     if "checks" not in output.cache:
         try:
-            from ..checks import run_checks
+            from appealagent.checks import run_checks
         except ImportError:
             output.cache["checks"] = None
         else:
@@ -433,7 +433,7 @@ def retrieval_hit(sample: Sample, output: Output) -> Score:
     if want is None:
         return Score(None, "no retrieval_type in expect.yaml")
     try:
-        from ..retrieval import retrieve
+        from appealagent.corpus.retrieval import retrieve
     except ImportError:
         return Score(None, "retrieval not installed")
     hits = retrieve(sample.case, k=1)

@@ -1,3 +1,3 @@
 """Rule functions by category; importing this package registers them all."""
 
-from . import boilerplate, buyer, evidence, facts, grounding, hygiene, length, specificity, structure, tense, tone  # noqa: F401
+from appealagent.checks.rules import boilerplate, buyer, evidence, facts, grounding, hygiene, length, specificity, structure, tense, tone  # noqa: F401

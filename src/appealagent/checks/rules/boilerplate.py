@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import data
-from ..context import CheckContext, Hit, hit
-from ..overlap import best_overlap
-from ..registry import rule
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.checks.overlap import best_overlap
+from appealagent.checks.registry import rule
 
 
 def _is_same_letter(ctx: CheckContext, letter: object) -> bool:

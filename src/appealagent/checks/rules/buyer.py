@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from .. import data
-from ..context import CheckContext, Hit, hit
-from ..extract import emails
-from ..match import ORDER_TEXT_RE, blank, sentence_of
-from ..registry import rule
-from .hygiene import links
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.facts.extract import emails
+from appealagent.checks.match import ORDER_TEXT_RE, blank, sentence_of
+from appealagent.checks.registry import rule
+from appealagent.checks.rules.hygiene import links
 
 
 def _buyer() -> dict:

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import PurePath
 
-from ...case import EvidenceDocument
-from .. import data
-from ..context import CheckContext, Hit, hit
-from ..match import sentence_of
-from ..registry import rule
+from appealagent.model.case import EvidenceDocument
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.checks.match import sentence_of
+from appealagent.checks.registry import rule
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from ...case import EvidenceKind, MetricName
-from .. import data
-from ..context import CheckContext, Hit, hit
-from ..extract import date_keys, dates, percentages, references
-from ..match import ASIN_TEXT_RE, ORDER_TEXT_RE
-from ..registry import rule
-from .evidence import issuer_mentioned
+from appealagent.model.case import EvidenceKind, MetricName
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.facts.extract import date_keys, dates, percentages, references
+from appealagent.checks.match import ASIN_TEXT_RE, ORDER_TEXT_RE
+from appealagent.checks.registry import rule
+from appealagent.checks.rules.evidence import issuer_mentioned
 
 MAX_ORDERS_TO_NAME = 10
 SUPPLY_KINDS = {EvidenceKind.invoice, EvidenceKind.letter_of_authorization, EvidenceKind.license, EvidenceKind.supplier_contact, EvidenceKind.import_document}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import data
-from ..context import CheckContext, Hit, hit
-from ..registry import rule
-from ..sections import LABELS, PARTS
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.checks.registry import rule
+from appealagent.checks.sections import LABELS, PARTS
 
 
 def _limits(ctx: CheckContext) -> dict:

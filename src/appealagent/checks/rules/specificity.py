@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import data
-from ..context import CheckContext, Hit, hit
-from ..document import count_words, excerpt
-from ..match import has_frequency, has_owner, is_concrete
-from ..registry import rule
-from ..sections import LABELS, PARTS, items
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.checks.document import count_words, excerpt
+from appealagent.checks.match import has_frequency, has_owner, is_concrete
+from appealagent.checks.registry import rule
+from appealagent.checks.sections import LABELS, PARTS, items
 
 MIN_ITEM_WORDS = 6
 

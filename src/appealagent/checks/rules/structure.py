@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...case import AppealRoute
-from ..context import CheckContext, Hit, hit
-from ..registry import rule
-from ..sections import LABELS, PARTS, explicit_list
+from appealagent.model.case import AppealRoute
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.checks.registry import rule
+from appealagent.checks.sections import LABELS, PARTS, explicit_list
 
 QUESTIONS = {
     "root_cause": ("Root cause", "what caused the problem"),

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from .. import data
-from ..context import CheckContext, Hit, hit
-from ..document import excerpt
-from ..match import has_frequency
-from ..registry import rule
-from .specificity import measure_items
+from appealagent.checks import data
+from appealagent.checks.context import CheckContext, Hit, hit
+from appealagent.checks.document import excerpt
+from appealagent.checks.match import has_frequency
+from appealagent.checks.registry import rule
+from appealagent.checks.rules.specificity import measure_items
 
 
 @cache

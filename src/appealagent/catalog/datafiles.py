@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .paths import package_data_dir
+from appealagent.paths import package_data_dir
 
 YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -21,15 +21,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .case import Case, Language, has_cjk, missing_for_draft
-from .draft import AppealDraft
-from .errors import EngineError
-from .grounding import CaseFacts, find_ungrounded, sections
-from .llm import CallStats, LLMClient, Reply
-from .pipeline import run_checks
-from .prompts import Prompt, load_prompt
-from .redact import Redactor
-from .settings import Settings
+from appealagent.model.case import Case, Language, has_cjk, missing_for_draft
+from appealagent.model.draft import AppealDraft
+from appealagent.errors import EngineError
+from appealagent.facts.grounding import CaseFacts, find_ungrounded, sections
+from appealagent.llm.client import CallStats, LLMClient, Reply
+from appealagent.pipeline import run_checks
+from appealagent.llm.prompts import Prompt, load_prompt
+from appealagent.redact import Redactor
+from appealagent.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def _letter_text(letter: Any) -> str:
 def load_pool() -> list[Any] | None:
     """The corpus loaded once for a batch, so each case's retrieval skips re-reading the folders."""
     try:
-        from .corpus import load_corpus
+        from appealagent.corpus.store import load_corpus
 
         return load_corpus()
     except Exception:  # retrieve_letters reports the problem per case
@@ -146,7 +146,7 @@ def retrieve_letters(case: Case, k: int, pool: list[Any] | None = None) -> tuple
     if k <= 0:
         return [], []
     try:
-        from .retrieval import retrieve
+        from appealagent.corpus.retrieval import retrieve
     except ImportError:  # retrieval ships with the corpus; a build without it drafts without examples
         return [], []
     try:
@@ -167,7 +167,7 @@ def retrieve_letters(case: Case, k: int, pool: list[Any] | None = None) -> tuple
 
 
 def _metric_targets(case: Case) -> list[dict[str, str]]:
-    from .datafiles import metric_info
+    from appealagent.catalog.datafiles import metric_info
 
     out = []
     for m in case.metrics:
@@ -313,8 +313,8 @@ def error_findings(report: Any) -> list[Any]:
 
 def offline_letter(case: Case) -> str | None:
     """The offline engine's letter for this case, the yardstick for what the case itself lacks."""
-    from .offline import draft_offline
-    from .render import render_letter
+    from appealagent.engines.offline import draft_offline
+    from appealagent.letters.render import render_letter
 
     try:
         return render_letter(draft_offline(case))
@@ -355,8 +355,8 @@ class Drafter:
 
     async def problems(self, draft: AppealDraft) -> tuple[list[str], list[dict[str, str]]]:
         """Everything wrong with a restored draft, as lines the model can act on."""
-        from .draft import DraftResult
-        from .render import render_letter
+        from appealagent.model.draft import DraftResult
+        from appealagent.letters.render import render_letter
 
         problems: list[str] = []
         ungrounded = find_ungrounded(draft, self.case, self.facts)

@@ -19,8 +19,8 @@ from typing import Any
 
 import jinja2
 
-from .errors import InputError
-from .paths import prompts_dir
+from appealagent.errors import InputError
+from appealagent.paths import prompts_dir
 
 MARKER_RE = re.compile(r"^===\s*(system|user|assistant)\s*===\s*$", re.M)
 REQUIRED_META = ("id", "version", "inputs", "output")
@@ -82,7 +82,7 @@ def _compiled(source: str) -> jinja2.Template:
 
 def parse_prompt(text: str, *, name: str = "prompt") -> Prompt:
     """Parse a prompt file's text; errors name the file because a broken prompt is a packaging bug."""
-    from .datafiles import parse_front_matter
+    from appealagent.catalog.datafiles import parse_front_matter
 
     post = parse_front_matter(text)
     meta = post.metadata

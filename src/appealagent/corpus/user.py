@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .corpus import PART_RE, SECTION_RE, Letter, check_text, corpus_format, letter_files, section_headings
-from .errors import InputError
-from .files import atomic_write, read_letter
+from appealagent import paths
+from appealagent.corpus.store import PART_RE, SECTION_RE, Letter, check_text, corpus_format, letter_files, section_headings
+from appealagent.errors import InputError
+from appealagent.files import atomic_write, read_letter
 
 FIELD_ORDER = ["id", "kind", "violation_type", "topic", "marketplace", "outcome", "source", "tags", "sections", "language", "translation"]
 _PLAIN_HEADING_RE = re.compile(
@@ -34,7 +34,7 @@ def slug(text: str) -> str:
 def _split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
     import yaml
 
-    from .datafiles import parse_front_matter
+    from appealagent.catalog.datafiles import parse_front_matter
 
     try:
         post = parse_front_matter(text)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .case import Case, LetterKind, Marketplace, ViolationType, has_cjk
-from .corpus import Letter, load_corpus
+from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType, has_cjk
+from appealagent.corpus.store import Letter, load_corpus
 
 _INDEX_CACHE_SIZE = 4
 
@@ -34,7 +34,7 @@ class Hit:
 
 @cache
 def _settings() -> dict[str, Any]:
-    from .datafiles import load_yaml
+    from appealagent.catalog.datafiles import load_yaml
 
     return load_yaml("corpus/retrieval.yaml")
 

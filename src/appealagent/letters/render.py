@@ -12,8 +12,8 @@ from functools import cache
 
 import jinja2
 
-from .draft import DraftResult
-from .paths import templates_dir
+from appealagent.model.draft import DraftResult
+from appealagent.paths import templates_dir
 
 
 class Format(StrEnum):
@@ -34,7 +34,7 @@ def _env() -> jinja2.Environment:
 
 def render_letter(result: DraftResult, fmt: Format = Format.text) -> str:
     """The letter a seller pastes into Seller Central (text) or reads in an editor (markdown)."""
-    from .datafiles import kind_wording
+    from appealagent.catalog.datafiles import kind_wording
 
     name = "letter.md.j2" if fmt == Format.markdown else "letter.txt.j2"
     wording = kind_wording(result.letter_kind) or kind_wording("account_appeal")

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .case import ViolationType
-from .errors import EngineError
-from .intake import Classification, IntakeResult
+from appealagent.model.case import ViolationType
+from appealagent.errors import EngineError
+from appealagent.intake.core import Classification, IntakeResult
 
 _SPACE = re.compile(r"\s+")
 _JSON_OBJECT = re.compile(r"\{.*\}", re.S)
@@ -50,8 +50,8 @@ def _schema() -> dict[str, Any]:
 
 def build_messages(result: IntakeResult, redact: bool = True) -> list[dict[str, str]]:
     """Exactly what is sent: the notice (private values replaced) and the rules' candidates."""
-    from .prompts import load_prompt
-    from .redact import Redactor
+    from appealagent.llm.prompts import load_prompt
+    from appealagent.redact import Redactor
 
     notice = result.case.notification.text or ""
     text = Redactor(enabled=redact).redact_text(notice)
@@ -106,7 +106,7 @@ def _rules_weaker(result: IntakeResult, suggestion: IntakeSuggestion) -> bool:
 
 
 async def _ask(result: IntakeResult, settings: Any) -> IntakeSuggestion:
-    from .llm import CallStats, LLMClient
+    from appealagent.llm.client import CallStats, LLMClient
 
     body: dict[str, Any] = {"model": settings.model, "messages": build_messages(result, settings.redact), settings.tokens_field: 400}
     if settings.temperature is not None:

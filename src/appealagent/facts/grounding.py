@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .case import Case
-from .checks.extract import DateRef, date_keys
-from .checks.extract import dates as extract_dates
-from .checks.extract import emails as extract_emails
-from .datafiles import load_yaml
-from .draft import AppealDraft
-from .redact import PLACEHOLDER_RE
+from appealagent.model.case import Case
+from appealagent.facts.extract import DateRef, date_keys
+from appealagent.facts.extract import dates as extract_dates
+from appealagent.facts.extract import emails as extract_emails
+from appealagent.catalog.datafiles import load_yaml
+from appealagent.model.draft import AppealDraft
+from appealagent.redact import PLACEHOLDER_RE
 
 ORDER_RE = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
 ASIN_TOKEN_RE = re.compile(r"\bB0[0-9A-Z]{8}\b")

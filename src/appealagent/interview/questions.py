@@ -26,8 +26,8 @@ from typing import Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .case import Case, EvidenceKind, MetricName, ViolationType
-from .paths import package_data_dir
+from appealagent.model.case import Case, EvidenceKind, MetricName, ViolationType
+from appealagent.paths import package_data_dir
 
 QType = Literal[
     "text", "choice", "checklist", "date", "percentage", "number",

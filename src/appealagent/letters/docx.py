@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .draft import DraftResult
-from .errors import InputError
-from .files import atomic_write_bytes
+from appealagent.model.draft import DraftResult
+from appealagent.errors import InputError
+from appealagent.files import atomic_write_bytes
 
 HEADINGS = ("Root cause", "Corrective actions taken", "Preventive measures")
 

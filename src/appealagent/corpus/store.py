@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from . import paths
-from .case import LetterKind, Marketplace, ViolationType, has_cjk
-from .errors import InputError
-from .files import read_text
+from appealagent import paths
+from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
+from appealagent.errors import InputError
+from appealagent.files import read_text
 
 Origin = Literal["builtin", "user"]
 Outcome = Literal["reinstated", "model", "unknown"]
@@ -65,7 +65,7 @@ class CorpusProblem:
 @cache
 def corpus_format() -> dict[str, Any]:
     """The format table; a broken table is a packaging bug, so it raises."""
-    from .datafiles import load_yaml
+    from appealagent.catalog.datafiles import load_yaml
 
     return load_yaml("corpus/format.yaml")
 
@@ -301,7 +301,7 @@ def _inspect(path: Path, text: str, origin: Origin) -> tuple[Letter | None, list
     """Parse one letter and collect every problem; the Letter is None when there is any."""
     import yaml
 
-    from .datafiles import parse_front_matter
+    from appealagent.catalog.datafiles import parse_front_matter
 
     report = _Report(str(path))
     try:
@@ -391,7 +391,7 @@ def _scan(folder: Path, origin: Origin) -> tuple[list[Letter], list[CorpusProble
 
 def _raw_id(text: str) -> str | None:
     """The id a broken letter claims, so a copied file with an unchanged id is reported as a duplicate."""
-    from .datafiles import parse_front_matter
+    from appealagent.catalog.datafiles import parse_front_matter
 
     try:
         value = parse_front_matter(text).metadata.get("id")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from .case import (
+from appealagent.model.case import (
     AppealRoute,
     Case,
     CorrectiveAction,
@@ -24,9 +24,9 @@ from .case import (
     has_cjk,
     missing_for_draft,
 )
-from .datafiles import kind_wording, metric_info, type_wording
-from .draft import AppealDraft, DraftResult
-from .errors import InputError
+from appealagent.catalog.datafiles import kind_wording, metric_info, type_wording
+from appealagent.model.draft import AppealDraft, DraftResult
+from appealagent.errors import InputError
 
 APPEAL_KINDS = {LetterKind.account_appeal, LetterKind.listing_appeal}
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .case import (
+from appealagent.model.case import (
     MARKETPLACE_DOMAINS,
     Asin,
     Case,
@@ -45,7 +45,7 @@ from .case import (
     ViolationType,
     has_cjk,
 )
-from .errors import InputError
+from appealagent.errors import InputError
 
 # --------------------------------------------------------------------------- result model
 
@@ -122,7 +122,7 @@ class _Rules:
 
 
 def _load_yaml(name: str) -> Any:
-    from .datafiles import load_yaml
+    from appealagent.catalog.datafiles import load_yaml
 
     return load_yaml(f"intake/{name}")
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from .errors import EngineError
-from .settings import DUMMY_KEY, Settings
+from appealagent.errors import EngineError
+from appealagent.settings import DUMMY_KEY, Settings
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The shipped data files (metrics, wording, rules) and their one loader."""

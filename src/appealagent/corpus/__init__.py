@@ -1,0 +1,1 @@
+"""The letter corpus: built-in and user letters, their format, and retrieval of the closest ones."""

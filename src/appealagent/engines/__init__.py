@@ -1,0 +1,1 @@
+"""Drafting engines behind one protocol: each turns a Case into a drafted letter."""

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from appealagent.checks import RULES, run_checks  # noqa: E402
-from appealagent.checks.calibration import calibrate  # noqa: E402
+from appealagent.checks import RULES, run_checks
+from appealagent.checks.calibration import calibrate
 
 
 def _ms(values: list[float]) -> tuple[float, float]:
@@ -33,10 +33,10 @@ def _ms(values: list[float]) -> tuple[float, float]:
 def _offline_drafts() -> tuple[int, int] | None:
     """Offline drafts of the eval cases: how many pass with no error (a [TO COMPLETE] marker is one)."""
     try:
-        from appealagent.model.case import Case
-        from appealagent.files import load_model
         from appealagent.engines.offline import draft_offline
+        from appealagent.files import load_model
         from appealagent.letters.render import render_letter
+        from appealagent.model.case import Case
     except ImportError:
         return None
     cases = sorted((ROOT / "evals").glob("**/case.json"))

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from appealagent.evals.dataset import load_dataset  # noqa: E402
-from appealagent.evals.runner import offline_solver, run_eval  # noqa: E402
-from appealagent.evals.scorers import SCORERS, score_all  # noqa: E402
+from appealagent.evals.dataset import load_dataset
+from appealagent.evals.runner import offline_solver, run_eval
+from appealagent.evals.scorers import SCORERS, score_all
 
 
 def main() -> None:

@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from appealagent.intake.core import parse_notice, rules, summary  # noqa: E402
-
 # The fields and their empty values are the tests' own, so the bench scores what the tests hold.
-from tests.test_intake import EMPTY as FIELDS  # noqa: E402
-from tests.test_intake import NOTICES, TODAY  # noqa: E402
+from tests.test_intake import EMPTY as FIELDS
+from tests.test_intake import NOTICES, TODAY
+
+from appealagent.intake.core import parse_notice, rules, summary
 
 
 def _norm(value: object) -> object:

@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from appealagent.interview import questions as qs
-from appealagent.model.case import ViolationType  # noqa: E402
-from appealagent.interview.core import Interview, ScriptedAsker, new_progress  # noqa: E402
-from test_interview import LSR  # noqa: E402
+from appealagent.interview.core import Interview, ScriptedAsker, new_progress
+from appealagent.model.case import ViolationType
+from test_interview import LSR
 
 RUNS = 5
 

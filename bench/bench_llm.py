@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from tests.stub_server import StubServer, draft_reply, offline_responder  # noqa: E402
+from tests.stub_server import StubServer, draft_reply, offline_responder
 
 LATENCY = 0.2
 BATCH = 100
@@ -41,8 +41,8 @@ def _env(stub: StubServer, home: str) -> None:
 
 
 def per_draft(stub: StubServer) -> None:
-    from appealagent.model.case import Case
     from appealagent.engines.offline import draft_offline
+    from appealagent.model.case import Case
     from appealagent.pipeline import draft_case
     from appealagent.settings import load_settings
 

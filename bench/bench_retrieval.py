@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from appealagent.corpus import retrieval
-from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType  # noqa: E402
-from appealagent.corpus.store import Letter, load_corpus, load_dir, section_headings  # noqa: E402
-from appealagent.corpus.user import compose  # noqa: E402
+from appealagent.corpus.store import Letter, load_corpus, load_dir, section_headings
+from appealagent.corpus.user import compose
+from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType
 
 
 def _ms(seconds: float) -> float:

@@ -305,8 +305,8 @@ def offline_responder(request: RecordedRequest) -> StubResponse:
     the case's facts (redaction placeholders included), so it is grounded and the
     engine needs exactly one request. Explanation requests get a short Chinese text.
     """
-    from appealagent.model.case import Case
     from appealagent.engines.offline import draft_offline
+    from appealagent.model.case import Case
 
     body = request.body or {}
     text = user_text(request)

@@ -8,8 +8,8 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from appealagent.model.case import Case, Metric, Order, missing_for_draft
 from appealagent.files import format_validation_error
+from appealagent.model.case import Case, Metric, Order, missing_for_draft
 
 from .conftest import EXAMPLES
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from appealagent.checks import RULES, overlap_share, run_checks
-from appealagent.model.case import AppealRoute
 from appealagent.checks.calibration import bad_samples, check_sample, good_folder_samples, good_samples, unexpected_warnings
+from appealagent.model.case import AppealRoute
 
 BAD = Path(__file__).parent / "data" / "bad_letters"
 STYLES_DIR = Path(__file__).parent / "data" / "good_letters"

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from appealagent import paths
-from appealagent.model.case import LetterKind, MetricName, ViolationType
 from appealagent.checks import RULES
 from appealagent.checks import data as check_data
+from appealagent.model.case import LetterKind, MetricName, ViolationType
 
 CHECK_FILES = sorted((paths.package_data_dir() / "checks").glob("*.yaml"))
 

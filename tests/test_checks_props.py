@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appealagent.model.case import LetterKind
 from appealagent.checks import format_report, report_json, run_checks, split_sections
+from appealagent.model.case import LetterKind
 
 from .test_checks_rules import BASE, CASE
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from appealagent.model.case import Case, LetterKind
 from appealagent.checks import RULES, run_checks
 from appealagent.checks import data as check_data
+from appealagent.model.case import Case, LetterKind
 
 BAD = Path(__file__).parent / "data" / "bad_letters"
 BASE_CASE: dict[str, Any] = json.loads((BAD / "cases" / "lsr_us.json").read_text(encoding="utf-8"))

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from appealagent import paths
-from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
 from appealagent.cli import app
 from appealagent.corpus.store import letter_files, load_corpus, load_dir, parse_letter, validate_dir
 from appealagent.errors import InputError
+from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
 
 FIXTURES = Path(__file__).parent / "data" / "corpus"
 LETTERS = Path(__file__).parent / "data" / "letters"

@@ -8,10 +8,10 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from appealagent.model.case import Case
 from appealagent.cli import app
 from appealagent.engines.offline import draft_offline
 from appealagent.letters.render import render_letter
+from appealagent.model.case import Case
 
 from .conftest import APPEAL_EXAMPLES, EXAMPLES
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from appealagent.model.case import AppealRoute, LetterKind, ViolationType, has_cjk, missing_for_draft
 from appealagent.cli import app
+from appealagent.engines.offline import draft_offline
 from appealagent.evals import baseline as bl
 from appealagent.evals.dataset import load_dataset
 from appealagent.evals.runner import aggregate, offline_solver, run_eval
@@ -26,7 +27,7 @@ from appealagent.evals.scorers import (
     score_all,
     ungrounded_specifics,
 )
-from appealagent.engines.offline import draft_offline
+from appealagent.model.case import AppealRoute, LetterKind, ViolationType, has_cjk, missing_for_draft
 from appealagent.paths import evals_dir, fewshot_dir
 
 runner = CliRunner()

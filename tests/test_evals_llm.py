@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -136,7 +135,7 @@ def test_missing_recordings_are_skipped_with_a_warning_or_refused(tmp_path):
     result = runner.invoke(app, ["eval", "--engine", "llm", "--cases", str(root), "--json"])
     assert result.exit_code == 0, result.output
     assert [c["id"] for c in json.loads(result.stdout)["cases"]] == [SAMPLES[0].id]
-    assert f"skipped 1 case(s) with no recorded reply" in result.stderr and SAMPLES[1].id in result.stderr
+    assert "skipped 1 case(s) with no recorded reply" in result.stderr and SAMPLES[1].id in result.stderr
 
 
 def test_record_tool_writes_missing_recordings_from_references(tmp_path):

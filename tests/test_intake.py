@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from appealagent.model.case import Case, ViolationType
 from appealagent.cli import app
 from appealagent.intake.core import IntakeResult, find_dates, needs_llm_assist, parse_notice, rules, summary
+from appealagent.model.case import Case, ViolationType
 
 NOTICES = Path(__file__).parent / "data" / "notices"
 EXPECTED: dict[str, dict] = yaml.safe_load((NOTICES / "expected.yaml").read_text(encoding="utf-8"))
@@ -441,7 +441,7 @@ def test_huge_text_is_refused() -> None:
         parse_notice("Order Defect Rate " * 40_000, today=TODAY)
 
 
-def _cli(*args: str, input: str | bytes | None = None):  # noqa: A002
+def _cli(*args: str, input: str | bytes | None = None):
     return runner.invoke(app, ["intake", *args], input=input)
 
 

@@ -12,10 +12,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from appealagent.interview import questions as qs
-from appealagent.model.case import Case, ViolationType, has_cjk
 from appealagent.cli import app
 from appealagent.errors import InputError
+from appealagent.interview import questions as qs
 from appealagent.interview.core import (
     AnswersFileAsker,
     Interview,
@@ -24,6 +23,7 @@ from appealagent.interview.core import (
     ScriptExhausted,
     new_progress,
 )
+from appealagent.model.case import Case, ViolationType, has_cjk
 
 NOTICES = Path(__file__).parent / "data" / "notices"
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()

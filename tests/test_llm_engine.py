@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from appealagent.model.case import Case
 from appealagent.cli import app
 from appealagent.engines.offline import draft_offline
+from appealagent.model.case import Case
 
 from .conftest import ROOT
 from .stub_server import StubResponse, StubServer, draft_reply, error_reply, offline_responder, point_at

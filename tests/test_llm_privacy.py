@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from appealagent.model.case import Case
 from appealagent.cli import app
 from appealagent.cli.draft_cmd import EXPLAIN_HEADER
+from appealagent.model.case import Case
 
 from .conftest import ROOT
 from .stub_server import StubServer, draft_reply, error_reply, offline_responder, point_at, text_reply

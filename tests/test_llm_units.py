@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from appealagent.model.case import Case
-from appealagent.errors import InputError
 from appealagent.engines.author import build_request, output_schema, parse_draft
-from appealagent.facts.grounding import find_ungrounded
 from appealagent.engines.offline import draft_offline
-from appealagent.paths import prompts_dir
+from appealagent.errors import InputError
+from appealagent.facts.grounding import find_ungrounded
 from appealagent.llm.prompts import load_prompt, parse_prompt
+from appealagent.model.case import Case
+from appealagent.paths import prompts_dir
 from appealagent.redact import Redactor, leftover_placeholders
 from appealagent.settings import load_settings
 

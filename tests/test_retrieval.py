@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from appealagent import paths
-from appealagent.corpus import retrieval
-from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType
 from appealagent.cli import app
+from appealagent.corpus import retrieval
+from appealagent.corpus.retrieval import Hit, case_query, retrieve, search
 from appealagent.corpus.store import Letter, load_corpus, load_dir
 from appealagent.files import load_model
-from appealagent.corpus.retrieval import Hit, case_query, retrieve, search
+from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType
 
 FIXTURES = Path(__file__).parent / "data" / "corpus"
 REPO = Path(__file__).resolve().parent.parent

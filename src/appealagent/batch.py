@@ -69,8 +69,8 @@ async def run_batch(
     on_done: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
     """Draft every case into out_dir; returns one item per case in input order."""
-    from appealagent.model.case import Case
     from appealagent.files import atomic_write, load_model
+    from appealagent.model.case import Case
     from appealagent.pipeline import adraft_case, choose_engine
 
     check_names(case_files)

@@ -18,10 +18,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from appealagent.model.case import Case
-from appealagent.model.draft import DraftResult
 from appealagent.errors import EngineError, InputError
 from appealagent.letters.render import Format, render_letter
+from appealagent.model.case import Case
+from appealagent.model.draft import DraftResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -179,10 +179,10 @@ async def _llm(
     case_file: str | None,
     started: float,
 ) -> tuple[DraftOutcome, dict[str, Any]]:
-    from appealagent.model.case import missing_for_draft
     from appealagent.engines.author import Drafter, DraftRejected, Generation, build_request, retrieve_letters
-    from appealagent.llm.client import LLMClient
     from appealagent.engines.offline import APPEAL_KINDS
+    from appealagent.llm.client import LLMClient
+    from appealagent.model.case import missing_for_draft
 
     if case.letter_kind not in APPEAL_KINDS:
         raise InputError(
@@ -304,7 +304,7 @@ def _log(
     used = engine or (outcome.engine if outcome else "llm")
     full: dict[str, Any] = {
         "id": new_run_id(sha),
-        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "case_id": case.case_id,
         "case_file": case_file,
         "case_sha256": sha,

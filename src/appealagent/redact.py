@@ -14,8 +14,8 @@ person.
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from appealagent.model.case import Case

@@ -33,7 +33,7 @@ def case_hash(case_json: str) -> str:
 
 def new_run_id(case_sha: str) -> str:
     """Sortable by time, unique across parallel batch jobs: 20261120T101500-1a2b3c4d-9f8e."""
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")[:-3]
+    now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")[:-3]
     return f"{now}-{case_sha[:8]}-{secrets.token_hex(2)}"
 
 

@@ -19,14 +19,14 @@ YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 def parse_yaml(text: str) -> Any:
     """Parse YAML text (front matter, sidecars) with the same safe, fast loader."""
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=YAML_LOADER)
 
 
 @cache
 def load_yaml(relative: str) -> Any:
     """Parse `src/appealagent/data/<relative>` once per process; data errors are bugs, so they raise."""
     with (package_data_dir() / relative).open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(fh, Loader=YAML_LOADER)
 
 
 def metric_info(name: str) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from appealagent import paths
-from appealagent.model.case import Case, LetterKind
-from appealagent.errors import AppealAgentError
-from appealagent.files import load_model, read_text
 from appealagent.checks.model import CheckReport
 from appealagent.checks.runner import run_checks
+from appealagent.errors import AppealAgentError
+from appealagent.files import load_model, read_text
+from appealagent.model.case import Case, LetterKind
 
 LETTER_SUFFIXES = (".txt", ".md")
 

@@ -13,11 +13,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from appealagent.model.case import AppealRoute, Case, LetterKind, ViolationType
 from appealagent.checks import data
 from appealagent.checks.document import Document, Span, count_words, sentences
 from appealagent.checks.sections import PARTS, Layout, locate_sections
-
+from appealagent.model.case import AppealRoute, Case, LetterKind, ViolationType
 
 
 @dataclass

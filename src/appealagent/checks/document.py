@@ -20,7 +20,7 @@ _WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 _SENT_END_RE = re.compile(r"[.!?]+(?=[\s\"'”’)\]]|$)|\n")
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    "e.g i.e eg ie no nos co ltd inc mr ms mrs dr st vs etc approx reg art sec fig dept jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k p.o".split()
+    ["e.g", "i.e", "eg", "ie", "no", "nos", "co", "ltd", "inc", "mr", "ms", "mrs", "dr", "st", "vs", "etc", "approx", "reg", "art", "sec", "fig", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "p.o"]
 )
 
 

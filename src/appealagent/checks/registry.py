@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from appealagent.model.case import LetterKind
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit
 from appealagent.checks.model import Rule
+from appealagent.model.case import LetterKind
 
 RuleFunc = Callable[[CheckContext], Iterable[Hit]]
 

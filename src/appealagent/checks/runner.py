@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from appealagent.model.case import Case, LetterKind
 from appealagent.checks.context import CheckContext, Hit
 from appealagent.checks.document import count_words, excerpt, parse_document
 from appealagent.checks.model import SEVERITY_ORDER, CheckReport, Finding, Rule
 from appealagent.checks.registry import RuleFunc, build_registry
 from appealagent.checks.sections import ORDER
+from appealagent.model.case import Case, LetterKind
 
 MAX_FINDINGS_PER_RULE = 20
 # A letter is at most a few thousand words; beyond this the rules read only the beginning

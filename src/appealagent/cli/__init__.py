@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from appealagent.cli.app import app
-
 # Each import registers its commands on `app`, in the order `--help` lists them:
 # the seller's path first (interview → intake → draft → check), then the corpus, evals and settings.
-from appealagent.cli import interview_cmd, intake_cmd, draft_cmd, check_cmd  # noqa: E402,F401,I001
-from appealagent.cli import corpus_cmd, eval_cmd, history_cmd, config_cmd, schema_cmd  # noqa: E402,F401
+from appealagent.cli import check_cmd, config_cmd, corpus_cmd, draft_cmd, eval_cmd, history_cmd, intake_cmd, interview_cmd, schema_cmd  # noqa: F401  # noqa: E402,F401
+from appealagent.cli.app import app
 
 
 def main() -> None:

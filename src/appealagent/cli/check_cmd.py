@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from appealagent.model.case import LetterKind
-from appealagent.errors import EXIT_NOT_READY, InputError
 from appealagent.cli.app import app
+from appealagent.errors import EXIT_NOT_READY, InputError
+from appealagent.model.case import LetterKind
 
 CHECK_HELP = """Check a letter for what gets appeals rejected: missing parts, blame, pleading, vague or future-tense actions, wrong metric targets, placeholders, invented facts.
 
@@ -30,9 +29,9 @@ Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 bad inpu
 
 @app.command(help=CHECK_HELP)
 def check(
-    letter: Optional[str] = typer.Argument(None, metavar="LETTER", help="The letter: .txt, .md, a corpus-format file, or - for stdin."),
-    case: Optional[Path] = typer.Option(None, "--case", "-c", metavar="CASE.json", help="Case file: enables the grounding and evidence rules."),
-    kind: Optional[LetterKind] = typer.Option(None, "--kind", "-k", case_sensitive=False, help="What the letter is (default: the case's kind, else inferred)."),
+    letter: str | None = typer.Argument(None, metavar="LETTER", help="The letter: .txt, .md, a corpus-format file, or - for stdin."),
+    case: Path | None = typer.Option(None, "--case", "-c", metavar="CASE.json", help="Case file: enables the grounding and evidence rules."),
+    kind: LetterKind | None = typer.Option(None, "--kind", "-k", case_sensitive=False, help="What the letter is (default: the case's kind, else inferred)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report (or the catalogue) as JSON."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
     rules: bool = typer.Option(False, "--rules", help="List the rule catalogue instead of checking a letter."),
@@ -44,8 +43,8 @@ def check(
         return
     if letter is None:
         raise InputError("no letter given: `appealagent check LETTER` (or - for stdin; --rules lists the catalogue)")
-    from appealagent.model.case import Case
     from appealagent.files import load_model, read_letter
+    from appealagent.model.case import Case
 
     text = read_letter(letter)
     if not text.strip():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
-from appealagent.model.case import LetterKind, Marketplace, ViolationType
 from appealagent.cli.app import AppTyper, app, err
+from appealagent.model.case import LetterKind, Marketplace, ViolationType
 
 corpus = AppTyper(
     help=(
@@ -38,8 +38,8 @@ def _row(letter: Any) -> dict[str, Any]:
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     cells = [[("" if r[c] is None else ("yes" if r[c] is True else "no" if r[c] is False else str(r[c]))) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)).rstrip() for row in cells]
     return "\n".join(lines)
 
 
@@ -66,9 +66,9 @@ def list_letters(
 @corpus.command("search")
 def search_letters(
     query: str = typer.Argument(..., help="Words describing the situation, e.g. \"late shipment weekend\"."),
-    violation_type: Optional[ViolationType] = typer.Option(None, "--type", help="Rank letters of this violation type first."),
-    kind: Optional[LetterKind] = typer.Option(None, "--kind", help="Rank letters of this kind first."),
-    market: Optional[Marketplace] = typer.Option(None, "--market", case_sensitive=False, help="Prefer letters for this marketplace."),
+    violation_type: ViolationType | None = typer.Option(None, "--type", help="Rank letters of this violation type first."),
+    kind: LetterKind | None = typer.Option(None, "--kind", help="Rank letters of this kind first."),
+    market: Marketplace | None = typer.Option(None, "--market", case_sensitive=False, help="Prefer letters for this marketplace."),
     k: int = typer.Option(5, "-k", "--top", min=1, max=100, help="How many letters to show."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON: id, score, why, metadata and path of each hit."),
 ) -> None:
@@ -96,8 +96,8 @@ def search_letters(
 
 @corpus.command("validate")
 def validate(
-    folder: Optional[Path] = typer.Argument(None, help="A folder of letters; default: the built-in corpus and your own letters."),
-    origin: Optional[str] = typer.Option(
+    folder: Path | None = typer.Argument(None, help="A folder of letters; default: the built-in corpus and your own letters."),
+    origin: str | None = typer.Option(
         None, "--rules", help="'builtin' (translation and full metadata required) or 'user' (translation optional). Default: 'user' for your corpus folder, 'builtin' for any other."
     ),
     json_out: bool = typer.Option(False, "--json", help="Print the problems as JSON (file, field, message)."),
@@ -139,13 +139,13 @@ def validate(
 @corpus.command("add")
 def add(
     file: Path = typer.Argument(..., help="Your letter: a corpus .md file, or plain text/markdown (front matter optional); '-' reads stdin."),
-    violation_type: Optional[ViolationType] = typer.Option(None, "--type", help="Violation type (required unless the file's front matter has it)."),
-    outcome: Optional[str] = typer.Option(None, "--outcome", help="reinstated, model or unknown (required unless in the front matter)."),
-    kind: Optional[LetterKind] = typer.Option(None, "--kind", help="Letter kind; default account_appeal."),
-    market: Optional[Marketplace] = typer.Option(None, "--market", case_sensitive=False, help="Marketplace the letter was sent to."),
-    letter_id: Optional[str] = typer.Option(None, "--id", help="Corpus id (lower-case words and hyphens); default: from the file name."),
-    topic: Optional[str] = typer.Option(None, "--topic", help="Short snake_case sub-type, e.g. weekend_dispatch."),
-    tags: Optional[list[str]] = typer.Option(None, "--tag", help="A keyword; repeat for several."),
+    violation_type: ViolationType | None = typer.Option(None, "--type", help="Violation type (required unless the file's front matter has it)."),
+    outcome: str | None = typer.Option(None, "--outcome", help="reinstated, model or unknown (required unless in the front matter)."),
+    kind: LetterKind | None = typer.Option(None, "--kind", help="Letter kind; default account_appeal."),
+    market: Marketplace | None = typer.Option(None, "--market", case_sensitive=False, help="Marketplace the letter was sent to."),
+    letter_id: str | None = typer.Option(None, "--id", help="Corpus id (lower-case words and hyphens); default: from the file name."),
+    topic: str | None = typer.Option(None, "--topic", help="Short snake_case sub-type, e.g. weekend_dispatch."),
+    tags: list[str] | None = typer.Option(None, "--tag", help="A keyword; repeat for several."),
     force: bool = typer.Option(False, "--force", help="Replace a letter with the same id (yours, or shadow a built-in one)."),
     json_out: bool = typer.Option(False, "--json", help="Print the added letter's metadata as JSON."),
 ) -> None:

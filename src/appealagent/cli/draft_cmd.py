@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
-from appealagent.errors import EXIT_NOT_READY
 from appealagent.cli.app import app, err
+from appealagent.errors import EXIT_NOT_READY
 
 EXPLAIN_HEADER = "----- 中文说明 (for you to check every statement; do not submit this part) -----"
 
@@ -120,11 +120,11 @@ def draft(
     Exit codes: 0 ready; 1 written but not ready (gaps or check errors); 2 bad input; 3 engine failure
     (in a batch: 3 if any case failed, else 1 if any is not ready).
     """
-    from appealagent.model.case import Case
     from appealagent.errors import InputError
     from appealagent.files import atomic_write, load_model
-    from appealagent.pipeline import choose_engine, draft_case, validate_request
     from appealagent.letters.render import Format
+    from appealagent.model.case import Case
+    from appealagent.pipeline import choose_engine, draft_case, validate_request
     from appealagent.settings import load_settings
 
     docx = fmt == "docx"

@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
-from appealagent.errors import EXIT_NOT_READY
 from appealagent.cli.app import app, err
+from appealagent.errors import EXIT_NOT_READY
 
 
 def _engine_label(engine: str, live: bool) -> tuple[str, str]:
@@ -72,11 +72,11 @@ def eval_command(
     baseline by more than its tolerance (each one is named); 2 bad input.
     """
     from appealagent.errors import InputError
-    from appealagent.files import atomic_write
     from appealagent.evals import baseline as bl
     from appealagent.evals import report as rp
     from appealagent.evals.dataset import evals_root, load_dataset, resolve_cases_dir
     from appealagent.evals.runner import offline_solver, run_eval
+    from appealagent.files import atomic_write
 
     if engine not in {"offline", "llm"}:
         raise InputError(f"--engine: {engine!r} is not one of offline, llm")

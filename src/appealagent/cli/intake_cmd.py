@@ -66,8 +66,8 @@ def intake(
 
 def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
     """The rules decide; a configured LLM is asked only when they are unsure, and only with consent."""
-    from appealagent.intake.core import needs_llm_assist
     from appealagent.cli.app import err
+    from appealagent.intake.core import needs_llm_assist
 
     if llm is False or not needs_llm_assist(result):
         return result

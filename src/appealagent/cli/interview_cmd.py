@@ -14,12 +14,12 @@ import shlex
 import signal
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
-from appealagent.errors import EXIT_INTERRUPTED
 from appealagent.cli.app import app, err
+from appealagent.errors import EXIT_INTERRUPTED
 
 EXIT_HANGUP = 129
 
@@ -128,9 +128,9 @@ def _progress_path(case_path: Path) -> Path:
 
 
 def _print_question_keys(violation_type: str, lang: str) -> None:
-    from appealagent.model.case import ViolationType
     from appealagent.errors import InputError
     from appealagent.interview.questions import answer_keys
+    from appealagent.model.case import ViolationType
 
     if violation_type not in {t.value for t in ViolationType}:
         raise InputError(f"--list-questions: {violation_type!r} is not a violation type (see `appealagent schema`)")
@@ -204,13 +204,13 @@ def _read_notice(notice: str | None, answers: dict[str, Any] | None, asker: Any,
 
 @app.command(help=_HELP)
 def interview(
-    notice: Optional[str] = typer.Option(None, "--notice", metavar="FILE", help="Amazon's notification as a text file (- = standard input, with --answers). Without it you are asked to paste it."),
-    resume: Optional[Path] = typer.Option(None, "--resume", metavar="CASE.json", help="Continue a saved interview (or complete any case file: questions it already answers are skipped)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Interview language: zh or en (default: your locale, or the resumed interview's)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="CASE.json", help="Where the case is saved after every answer (default: case.json here, or the --resume file)."),
-    answers: Optional[Path] = typer.Option(None, "--answers", metavar="FILE", help="Answer from a YAML/JSON file (question id → answer) instead of a terminal."),
+    notice: str | None = typer.Option(None, "--notice", metavar="FILE", help="Amazon's notification as a text file (- = standard input, with --answers). Without it you are asked to paste it."),
+    resume: Path | None = typer.Option(None, "--resume", metavar="CASE.json", help="Continue a saved interview (or complete any case file: questions it already answers are skipped)."),
+    lang: str | None = typer.Option(None, "--lang", help="Interview language: zh or en (default: your locale, or the resumed interview's)."),
+    output: Path | None = typer.Option(None, "-o", "--output", metavar="CASE.json", help="Where the case is saved after every answer (default: case.json here, or the --resume file)."),
+    answers: Path | None = typer.Option(None, "--answers", metavar="FILE", help="Answer from a YAML/JSON file (question id → answer) instead of a terminal."),
     force: bool = typer.Option(False, "--force", help="Start over even if the output case file exists (it is replaced)."),
-    list_questions: Optional[str] = typer.Option(
+    list_questions: str | None = typer.Option(
         None, "--list-questions", metavar="TYPE",
         help="Print every question id an --answers file may use for this violation type (e.g. late_shipment_rate), and exit.",
     ),
@@ -262,11 +262,11 @@ def interview(
 
 def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, resume: Path | None, lang: str | None,
          out: Path, answer_map: dict[str, Any] | None, state: dict[str, Any]) -> None:
-    from appealagent.model.case import Case
     from appealagent.errors import InputError
     from appealagent.files import atomic_write, load_model
     from appealagent.interview.core import Interview, Progress, new_progress
     from appealagent.interview.questions import ui
+    from appealagent.model.case import Case
 
     if resume is not None:
         progress = _resume_progress(resume, lang, asker)
@@ -325,10 +325,10 @@ def _resume_progress(resume: Path, lang: str | None, asker: Any) -> Any:
     """The saved progress when it matches the case file; otherwise a fresh interview over the case as it is."""
     from pydantic import ValidationError
 
-    from appealagent.model.case import Case
     from appealagent.errors import InputError
     from appealagent.files import load_model, read_text
     from appealagent.interview.core import Progress, new_progress
+    from appealagent.model.case import Case
 
     case = load_model(Case, resume, what="case file")
     side = _progress_path(resume)
@@ -375,9 +375,9 @@ def _offer_draft(iv: Any, case: Any, out: Path, lang: str, interactive: bool, an
 def _draft(case: Any, iv: Any) -> None:
     from rich.text import Text
 
+    from appealagent.cli.draft_cmd import _summary
     from appealagent.errors import AppealAgentError
     from appealagent.pipeline import draft_case
-    from appealagent.cli.draft_cmd import _summary
 
     try:
         outcome = draft_case(case, engine="auto")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType, has_cjk
 from appealagent.corpus.store import Letter, load_corpus
+from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType, has_cjk
 
 _INDEX_CACHE_SIZE = 4
 
@@ -58,7 +58,7 @@ def _stem_words(words: list[str]) -> list[str]:
     """Snowball stems, memoised: the pure-Python stemmer costs ~0.1 ms a word, and words repeat."""
     missing = [w for w in set(words) if w not in _STEMS]
     if missing:
-        _STEMS.update(zip(missing, _stemmer().stemWords(missing)))
+        _STEMS.update(zip(missing, _stemmer().stemWords(missing), strict=False))
     return [_STEMS[w] for w in words]
 
 
@@ -108,7 +108,7 @@ class _Index:
             return [], [], {}
         surface = _tokenize([query], return_ids=False, stem=False)[0]
         shown: dict[str, str] = {}
-        for word, stem in zip(surface, _stem_words(surface)):
+        for word, stem in zip(surface, _stem_words(surface), strict=False):
             shown.setdefault(stem, word)
         vocab = self.model.vocab_dict
         found = sorted(stem for stem in shown if stem and stem in vocab)
@@ -244,7 +244,7 @@ def _contributions(index: _Index, docs: list[int], ids: list[int]) -> dict[int, 
     posting_docs = np.asarray(scores["indices"])[positions]
     keep = np.isin(posting_docs, np.asarray(docs))
     found: dict[int, list[tuple[float, str]]] = {}
-    for doc, tid, value in zip(posting_docs[keep], np.repeat(token_ids, lengths)[keep], np.asarray(scores["data"])[positions[keep]]):
+    for doc, tid, value in zip(posting_docs[keep], np.repeat(token_ids, lengths)[keep], np.asarray(scores["data"])[positions[keep]], strict=False):
         found.setdefault(int(doc), []).append((-float(value), index.word_of[int(tid)]))
     return {doc: [word for _, word in sorted(pairs)] for doc, pairs in found.items()}
 

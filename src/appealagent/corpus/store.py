@@ -18,9 +18,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from appealagent import paths
-from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
 from appealagent.errors import InputError
 from appealagent.files import read_text
+from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
 
 Origin = Literal["builtin", "user"]
 Outcome = Literal["reinstated", "model", "unknown"]

@@ -21,13 +21,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from appealagent.model.case import Case, Language, has_cjk, missing_for_draft
-from appealagent.model.draft import AppealDraft
 from appealagent.errors import EngineError
 from appealagent.facts.grounding import CaseFacts, find_ungrounded, sections
 from appealagent.llm.client import CallStats, LLMClient, Reply
-from appealagent.pipeline import run_checks
 from appealagent.llm.prompts import Prompt, load_prompt
+from appealagent.model.case import Case, Language, has_cjk, missing_for_draft
+from appealagent.model.draft import AppealDraft
+from appealagent.pipeline import run_checks
 from appealagent.redact import Redactor
 from appealagent.settings import Settings
 
@@ -355,8 +355,8 @@ class Drafter:
 
     async def problems(self, draft: AppealDraft) -> tuple[list[str], list[dict[str, str]]]:
         """Everything wrong with a restored draft, as lines the model can act on."""
-        from appealagent.model.draft import DraftResult
         from appealagent.letters.render import render_letter
+        from appealagent.model.draft import DraftResult
 
         problems: list[str] = []
         ungrounded = find_ungrounded(draft, self.case, self.facts)

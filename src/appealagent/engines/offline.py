@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from appealagent.catalog.datafiles import kind_wording, metric_info, type_wording
+from appealagent.errors import InputError
 from appealagent.model.case import (
     AppealRoute,
     Case,
@@ -24,9 +26,7 @@ from appealagent.model.case import (
     has_cjk,
     missing_for_draft,
 )
-from appealagent.catalog.datafiles import kind_wording, metric_info, type_wording
 from appealagent.model.draft import AppealDraft, DraftResult
-from appealagent.errors import InputError
 
 APPEAL_KINDS = {LetterKind.account_appeal, LetterKind.listing_appeal}
 

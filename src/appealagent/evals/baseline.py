@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from appealagent.errors import InputError
-from appealagent.files import load_json
 from appealagent.evals.runner import EvalRun
 from appealagent.evals.scorers import SCORERS, format_value
+from appealagent.files import load_json
 
 SCHEMA_VERSION = 1
 EPSILON = 1e-9

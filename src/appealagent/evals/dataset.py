@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from appealagent.model.case import Case, ViolationType
 from appealagent.errors import InputError
 from appealagent.files import load_model, load_user_yaml, read_text
+from appealagent.model.case import Case, ViolationType
 from appealagent.paths import evals_dir
 
 CASE_FILE = "case.json"

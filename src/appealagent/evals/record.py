@@ -20,11 +20,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from appealagent.model.draft import AppealDraft
 from appealagent.errors import AppealAgentError, InputError
 from appealagent.evals.dataset import Sample, load_dataset, resolve_cases_dir
 from appealagent.evals.replay import recordings_dir_for
 from appealagent.evals.scorers import heading_part
+from appealagent.model.draft import AppealDraft
 
 NOTE = (
     "Written by hand as the reply a model should give to the redacted prompt (private values as "

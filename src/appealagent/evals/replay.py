@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from appealagent.model.draft import AppealDraft
 from appealagent.errors import InputError
 from appealagent.files import load_json
+from appealagent.model.draft import AppealDraft
 
 TOOL_NAME = "submit_appeal_draft"
 ORIGINS = ("hand-written", "recorded")

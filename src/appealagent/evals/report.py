@@ -72,7 +72,7 @@ def print_table(run: EvalRun, comparison: Comparison | None, console: Any, *, ve
     regressed = {(r.case, r.scorer) for r in (comparison.regressions if comparison else [])}
     for row in rows(run):
         cells = []
-        for name, cell in zip(run.scorer_names, row.cells):
+        for name, cell in zip(run.scorer_names, row.cells, strict=False):
             bad = (row.id, name) in regressed or row.error
             cells.append(f"[red]{cell}[/red]" if bad else cell)
         table.add_row(escape(row.id) if not row.error else f"[red]{escape(row.id)}[/red]", *cells, row.seconds)
@@ -200,7 +200,7 @@ def to_html(run: EvalRun, comparison: Comparison | None) -> str:
     all_rows = rows(run)
     for row in all_rows:
         cells = "".join(
-            f"<td class='num{' bad' if (row.id, n) in regressed or row.error else ''}'>{e(c)}" for n, c in zip(run.scorer_names, row.cells)
+            f"<td class='num{' bad' if (row.id, n) in regressed or row.error else ''}'>{e(c)}" for n, c in zip(run.scorer_names, row.cells, strict=False)
         )
         out.append(f"<tr><td>{e(row.id)}{cells}<td class=num>{e(row.seconds)}</tr>")
     out.append("</table><h2>Details</h2>")

@@ -133,7 +133,7 @@ def run_eval(
 ) -> EvalRun:
     """Draft every sample with `solver` and grade it with every scorer."""
     names = list(scorers) + list(extra or {})
-    run = EvalRun(engine=engine, origin=origin, cases_dir=str(cases_dir), scorer_names=names, started=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    run = EvalRun(engine=engine, origin=origin, cases_dir=str(cases_dir), scorer_names=names, started=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     t_run = time.perf_counter()
     for sample in samples:
         t0 = time.perf_counter()

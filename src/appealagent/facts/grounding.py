@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from appealagent.model.case import Case
+from appealagent.catalog.datafiles import load_yaml
 from appealagent.facts.extract import DateRef, date_keys
 from appealagent.facts.extract import dates as extract_dates
 from appealagent.facts.extract import emails as extract_emails
-from appealagent.catalog.datafiles import load_yaml
+from appealagent.model.case import Case
 from appealagent.model.draft import AppealDraft
 from appealagent.redact import PLACEHOLDER_RE
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from appealagent.model.case import ViolationType
 from appealagent.errors import EngineError
 from appealagent.intake.core import Classification, IntakeResult
+from appealagent.model.case import ViolationType
 
 _SPACE = re.compile(r"\s+")
 _JSON_OBJECT = re.compile(r"\{.*\}", re.S)

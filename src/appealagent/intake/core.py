@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from appealagent.errors import InputError
 from appealagent.model.case import (
     MARKETPLACE_DOMAINS,
     Asin,
@@ -45,7 +46,6 @@ from appealagent.model.case import (
     ViolationType,
     has_cjk,
 )
-from appealagent.errors import InputError
 
 # --------------------------------------------------------------------------- result model
 
@@ -397,7 +397,7 @@ def _table_records(lines: list[str]) -> list[str]:
             header = cells
             continue
         if header and len(cells) == len(header):
-            row = [(h, c) for h, c in zip(header, cells) if c]
+            row = [(h, c) for h, c in zip(header, cells, strict=False) if c]
             # The ASIN first and its title right after, as in the 'ASIN: …' / 'Title: …' layout.
             row.sort(key=lambda hc: 0 if _ASIN_CELL_RX.fullmatch(hc[0]) else 1 if title_rx.fullmatch(hc[0]) else 2)
             records.extend(f"{h}: {c}" for h, c in row)
@@ -481,11 +481,7 @@ def find_dates(s: str, order: str | None) -> list[_DateHit]:
                 a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
                 if g["sep"] == "." or a > 12:
                     date = _mkdate(y, b, a)
-                elif b > 12:
-                    date = _mkdate(y, a, b)
-                elif a == b:
-                    date = _mkdate(y, a, b)
-                elif order == "MDY":
+                elif b > 12 or a == b or order == "MDY":
                     date = _mkdate(y, a, b)
                 elif order in ("DMY", "YMD"):
                     date = _mkdate(y, b, a)

@@ -25,10 +25,10 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from appealagent.interview import questions as qs
-from appealagent.model.case import Case, has_cjk, missing_for_draft
 from appealagent.errors import InputError
+from appealagent.interview import questions as qs
 from appealagent.interview.questions import Bi, Option, Question, QuestionSet
+from appealagent.model.case import Case, has_cjk, missing_for_draft
 
 PROGRESS_FORMAT = "appealagent-interview-progress"
 PROGRESS_VERSION = 1

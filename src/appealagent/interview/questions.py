@@ -225,7 +225,7 @@ def _read_cached(name: str) -> Any:
     if not path.is_file():
         raise QuestionDataError(f"question set {name!r} not found ({path})")
     with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(fh, Loader=_LOADER)
 
 
 def _read(name: str) -> Any:

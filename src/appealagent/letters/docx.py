@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from appealagent.model.draft import DraftResult
 from appealagent.errors import InputError
 from appealagent.files import atomic_write_bytes
+from appealagent.model.draft import DraftResult
 
 HEADINGS = ("Root cause", "Corrective actions taken", "Preventive measures")
 

@@ -10,8 +10,8 @@ says what a letter still needs.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 

@@ -30,7 +30,7 @@ def corpus_overlap(ctx: CheckContext) -> Iterator[Hit]:
     cfg = data.load("boilerplate")
     if ctx.words < int(cfg["min_words"]):
         return
-    others = [l for l in ctx.corpus if not _is_same_letter(ctx, l)]
+    others = [letter for letter in ctx.corpus if not _is_same_letter(ctx, letter)]
     if not others:
         return
     result = best_overlap(ctx.body, others, n=int(cfg["ngram"]))

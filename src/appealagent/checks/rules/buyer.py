@@ -8,10 +8,10 @@ from functools import cache
 
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
-from appealagent.facts.extract import emails
 from appealagent.checks.match import ORDER_TEXT_RE, blank, sentence_of
 from appealagent.checks.registry import rule
 from appealagent.checks.rules.hygiene import links
+from appealagent.facts.extract import emails
 
 
 def _buyer() -> dict:

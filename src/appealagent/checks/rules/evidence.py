@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import PurePath
 
-from appealagent.model.case import EvidenceDocument
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import sentence_of
 from appealagent.checks.registry import rule
+from appealagent.model.case import EvidenceDocument
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
@@ -50,7 +50,7 @@ def _kind_word_re(kind: str) -> re.Pattern[str]:
     return re.compile(words.get(kind, words["other"]), re.IGNORECASE)
 
 
-_STOP = frozenset("the a an of in on for and or to from with by our your their its this that dated signed copy".split())
+_STOP = frozenset(["the", "a", "an", "of", "in", "on", "for", "and", "or", "to", "from", "with", "by", "our", "your", "their", "its", "this", "that", "dated", "signed", "copy"])
 
 
 def _described(description: str, letter_words: set[str]) -> bool:

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from appealagent.model.case import ViolationType
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
-from appealagent.facts.extract import parse_number
 from appealagent.checks.match import sentence_of
 from appealagent.checks.registry import rule
+from appealagent.facts.extract import parse_number
+from appealagent.model.case import ViolationType
 
 _NUM = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|per cent\b)"
 _CMP = r"(?:(?:less|lower|fewer|more|greater|higher) than|below|under|above|over|at least|at most|no more than|not more than|not exceed(?:ing)?|of|at|<|>|≤|≥|<=|>=|=)"

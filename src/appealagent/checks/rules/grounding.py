@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from appealagent.model.case import EvidenceKind, MetricName
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
-from appealagent.facts.extract import date_keys, dates, percentages, references
 from appealagent.checks.match import ASIN_TEXT_RE, ORDER_TEXT_RE
 from appealagent.checks.registry import rule
 from appealagent.checks.rules.evidence import issuer_mentioned
+from appealagent.facts.extract import date_keys, dates, percentages, references
+from appealagent.model.case import EvidenceKind, MetricName
 
 MAX_ORDERS_TO_NAME = 10
 SUPPLY_KINDS = {EvidenceKind.invoice, EvidenceKind.letter_of_authorization, EvidenceKind.license, EvidenceKind.supplier_contact, EvidenceKind.import_document}
@@ -43,7 +43,7 @@ class _Facts:
     @cached_property
     def dates(self) -> tuple[set[tuple[int, int, int]], set[tuple[int, int]]]:
         full, partial = date_keys(self.ctx.case_text)
-        for y, mo, d in list(full):
+        for _y, mo, d in list(full):
             partial.add((mo, d))
         return full, partial
 
@@ -56,10 +56,7 @@ def _facts(ctx: CheckContext) -> _Facts:
 
 def percent_grounded(value: float, raw: str, known: set[float]) -> bool:
     decimals = len(raw.replace(",", ".").split(".")[1]) if ("." in raw or "," in raw) else 0
-    for k in known:
-        if abs(k - value) < 1e-9 or round(k, decimals) == round(value, decimals):
-            return True
-    return False
+    return any(abs(k - value) < 1e-09 or round(k, decimals) == round(value, decimals) for k in known)
 
 
 @rule("grounding.missing_asin")

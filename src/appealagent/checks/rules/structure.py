@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from appealagent.model.case import AppealRoute
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.registry import rule
 from appealagent.checks.sections import LABELS, PARTS, explicit_list
+from appealagent.model.case import AppealRoute
 
 QUESTIONS = {
     "root_cause": ("Root cause", "what caused the problem"),
@@ -60,7 +60,7 @@ def unanswered_root_cause(ctx: CheckContext) -> Iterator[Hit]:
     if case is not None and case.root_causes:
         uses_links = any(a.addresses for a in case.corrective_actions) or any(m.addresses for m in case.preventive_measures)
         if uses_links:
-            for i, rc in enumerate(case.root_causes, 1):
+            for _i, rc in enumerate(case.root_causes, 1):
                 if not rc.id:
                     continue
                 acted = any(rc.id in a.addresses for a in case.corrective_actions)

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from appealagent.model.case import AppealRoute
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import blank, in_quotation, sentence_of
 from appealagent.checks.registry import rule
+from appealagent.model.case import AppealRoute
 
 
 def _phrases(ctx: CheckContext, name: str, spans: list[tuple[int, int]] | None = None) -> Iterator[Hit]:

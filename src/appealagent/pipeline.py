@@ -22,6 +22,7 @@ from appealagent.errors import EngineError, InputError
 from appealagent.letters.render import Format, render_letter
 from appealagent.model.case import Case
 from appealagent.model.draft import DraftResult
+from appealagent.model.kinds import is_appeal
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -143,9 +144,8 @@ async def adraft_case(
     validate_request(engine, explain)
     settings = settings or load_settings()
     chosen = choose_engine(engine, settings.llm_configured)
-    from appealagent.engines.offline import APPEAL_KINDS
 
-    if engine == "auto" and chosen == "llm" and case.letter_kind not in APPEAL_KINDS:
+    if engine == "auto" and chosen == "llm" and not is_appeal(case.letter_kind):
         chosen = "offline"  # the LLM prompt writes appeals; claim responses and feedback reports are offline letters
     if explain and chosen != "llm":
         raise InputError(f"--explain {explain} needs the LLM engine: set OPENAI_API_KEY or --base-url and use --engine llm")
@@ -180,11 +180,10 @@ async def _llm(
     started: float,
 ) -> tuple[DraftOutcome, dict[str, Any]]:
     from appealagent.engines.author import Drafter, DraftRejected, Generation, build_request, retrieve_letters
-    from appealagent.engines.offline import APPEAL_KINDS
     from appealagent.llm.client import LLMClient
     from appealagent.model.case import missing_for_draft
 
-    if case.letter_kind not in APPEAL_KINDS:
+    if not is_appeal(case.letter_kind):
         raise InputError(
             f"letter_kind: the drafting engines write account and listing appeals, not {case.letter_kind.value}; "
             "use a corpus template (`appealagent corpus search`)"

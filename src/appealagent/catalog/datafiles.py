@@ -34,11 +34,6 @@ def metric_info(name: str) -> dict[str, Any]:
     return load_yaml("metrics.yaml")["metrics"][name]
 
 
-def kind_wording(letter_kind: str) -> dict[str, Any] | None:
-    """Greeting, headings and framing for a letter kind the offline engine drafts (None: not drafted)."""
-    return load_yaml("wording/kinds.yaml").get(letter_kind)
-
-
 def type_wording(violation_type: str | None) -> dict[str, Any]:
     """The offline engine's wording for a violation type, with `_default` filling the gaps."""
     table = load_yaml("wording/types.yaml")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from appealagent.catalog.datafiles import kind_wording, metric_info, type_wording
+from appealagent.catalog.datafiles import metric_info, type_wording
 from appealagent.errors import InputError
 from appealagent.model.case import (
     AppealRoute,
@@ -27,8 +27,8 @@ from appealagent.model.case import (
     missing_for_draft,
 )
 from appealagent.model.draft import AppealDraft, DraftResult
-
-APPEAL_KINDS = {LetterKind.account_appeal, LetterKind.listing_appeal}
+from appealagent.model.kinds import is_appeal
+from appealagent.model.kinds import wording as kind_wording
 
 
 def fmt_date(value: dt.date) -> str:
@@ -128,7 +128,7 @@ def _asin_sentence(case: Case) -> list[str]:
 
 def _other_opening(case: Case, parts: list[str]) -> str:
     """Claim responses and feedback reports: the order comes first, then the plan of the letter."""
-    kind = kind_wording(case.letter_kind.value) or {}
+    kind = kind_wording(case.letter_kind) or {}
     store = parts[:1] if case.seller.store_name else []
     body = [*store, kind["orders_intro"].format(orders=_orders_listed(case))]
     if case.notification.date:
@@ -162,7 +162,7 @@ def _opening(case: Case, w: _Writer) -> str:
     if case.orders:
         listed = "; ".join(o.order_id + (f" ({o.issue})" if o.issue and not has_cjk(o.issue) else "") for o in case.orders)
         parts.append(f"The orders concerned are {listed}." if len(case.orders) > 1 else f"The order concerned is {listed}.")
-    if case.letter_kind not in APPEAL_KINDS:
+    if not is_appeal(case.letter_kind):
         return _other_opening(case, parts)
     if case.related_account and not has_cjk(case.related_account):
         parts.append(f"The related account concerned is {_end(case.related_account.rstrip())}")
@@ -174,7 +174,7 @@ def _opening(case: Case, w: _Writer) -> str:
             "Below we set out the root cause, the corrective actions we have already completed, "
             "and the measures now in place to prevent a recurrence."
         )
-    return f"{kind_wording(case.letter_kind.value)['greeting']}\n\n" + " ".join(parts)
+    return f"{kind_wording(case.letter_kind)['greeting']}\n\n" + " ".join(parts)
 
 
 def _targets(items: Sequence[CorrectiveAction | PreventiveMeasure], rc_id: str | None) -> bool:
@@ -296,7 +296,7 @@ def _closing(case: Case, w: _Writer) -> str:
     parts = []
     if case.evidence:
         parts.append("We have attached the following documents: " + _end("; ".join(evidence_label(d) for d in case.evidence)))
-    kind = kind_wording(case.letter_kind.value) or {}
+    kind = kind_wording(case.letter_kind) or {}
     parts.append(kind.get("request") or f"We respectfully ask you to review this plan of action and {_request(case)}.")
     store = case.seller.store_name or _todo("store name")
     login = case.seller.login_email
@@ -314,7 +314,7 @@ def _closing(case: Case, w: _Writer) -> str:
 
 
 def _required_parts(case: Case) -> list[str]:
-    return (kind_wording(case.letter_kind.value) or {}).get("required_parts", [])
+    return (kind_wording(case.letter_kind) or {}).get("required_parts", [])
 
 
 def _required_notes(case: Case) -> list[str]:
@@ -326,7 +326,7 @@ def _required_notes(case: Case) -> list[str]:
 
 def draft_offline(case: Case) -> DraftResult:
     """Build the three-part letter from the case alone; gaps become visible markers and notes."""
-    if kind_wording(case.letter_kind.value) is None:
+    if kind_wording(case.letter_kind) is None:
         raise InputError(
             f"letter_kind: the offline engine drafts appeals, A-to-z claim responses and feedback-abuse reports, "
             f"not {case.letter_kind.value}; start from a corpus template (`appealagent corpus search --kind {case.letter_kind.value} …`)"
@@ -339,6 +339,6 @@ def draft_offline(case: Case) -> DraftResult:
         preventive_measures=_preventive(case, w),
         closing=_closing(case, w),
     )
-    if case.route == AppealRoute.plan_of_action and case.letter_kind in APPEAL_KINDS:
+    if case.route == AppealRoute.plan_of_action and is_appeal(case.letter_kind):
         w.notes.extend(_required_notes(case))
     return DraftResult(draft=draft, engine="offline", letter_kind=case.letter_kind.value, notes=w.notes, missing=missing_for_draft(case))

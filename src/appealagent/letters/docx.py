@@ -13,8 +13,7 @@ from pathlib import Path
 from appealagent.errors import InputError
 from appealagent.files import atomic_write_bytes
 from appealagent.model.draft import DraftResult
-
-HEADINGS = ("Root cause", "Corrective actions taken", "Preventive measures")
+from appealagent.model.kinds import headings
 
 
 def docx_bytes(result: DraftResult, explanation: str | None = None) -> bytes:
@@ -27,7 +26,7 @@ def docx_bytes(result: DraftResult, explanation: str | None = None) -> bytes:
     draft = result.draft
     for para in draft.opening.split("\n\n"):
         document.add_paragraph(para.strip())
-    for heading, items in zip(HEADINGS, (draft.root_causes, draft.corrective_actions, draft.preventive_measures), strict=True):
+    for heading, items in zip(headings(result.letter_kind), (draft.root_causes, draft.corrective_actions, draft.preventive_measures), strict=True):
         document.add_heading(heading, level=2)
         for item in items:
             document.add_paragraph(item, style="List Number")

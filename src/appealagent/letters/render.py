@@ -13,6 +13,7 @@ from functools import cache
 import jinja2
 
 from appealagent.model.draft import DraftResult
+from appealagent.model.kinds import headings
 from appealagent.paths import templates_dir
 
 
@@ -34,11 +35,8 @@ def _env() -> jinja2.Environment:
 
 def render_letter(result: DraftResult, fmt: Format = Format.text) -> str:
     """The letter a seller pastes into Seller Central (text) or reads in an editor (markdown)."""
-    from appealagent.catalog.datafiles import kind_wording
-
     name = "letter.md.j2" if fmt == Format.markdown else "letter.txt.j2"
-    wording = kind_wording(result.letter_kind) or kind_wording("account_appeal")
-    return _env().get_template(name).render(draft=result.draft, headings=wording["headings"])
+    return _env().get_template(name).render(draft=result.draft, headings=headings(result.letter_kind))
 
 
 def render_json(result: DraftResult, letter: str, extra: dict[str, object] | None = None) -> str:

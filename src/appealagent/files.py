@@ -1,4 +1,8 @@
-"""Reading user files and writing results without ever losing what is already there."""
+"""Reading user files and writing results without ever losing what is already there.
+
+Generic file I/O only (text, JSON, YAML, pydantic models, atomic writes): the
+letter formats read and write through `appealagent.letters`, which builds on this.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
+from appealagent.catalog.datafiles import parse_yaml
 from appealagent.errors import CaseValidationError, InputError, OutputExistsError
 
 M = TypeVar("M", bound=BaseModel)
@@ -125,10 +131,6 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, force: bool = False) ->
 
 def load_user_yaml(path: str | Path, *, what: str) -> Any:
     """A YAML (or JSON) file the user wrote, with the line of a syntax error in the one-line message."""
-    import yaml
-
-    from appealagent.catalog.datafiles import parse_yaml
-
     text = read_text(path, what=what)
     try:
         return parse_yaml(text)
@@ -136,12 +138,3 @@ def load_user_yaml(path: str | Path, *, what: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise InputError(f"{path}: not valid YAML or JSON{where}") from None
-
-
-def read_letter(path: str | Path) -> str:
-    """A letter as text: plain text or Markdown, a Word file (.docx), or stdin for '-'."""
-    if str(path).lower().endswith(".docx"):
-        from appealagent.letters.docx import docx_text
-
-        return docx_text(Path(path))
-    return read_text(path, what="letter")

@@ -43,7 +43,8 @@ def check(
         return
     if letter is None:
         raise InputError("no letter given: `appealagent check LETTER` (or - for stdin; --rules lists the catalogue)")
-    from appealagent.files import load_model, read_letter
+    from appealagent.files import load_model
+    from appealagent.letters.readers import read_letter
     from appealagent.model.case import Case
 
     text = read_letter(letter)

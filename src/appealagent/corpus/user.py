@@ -17,7 +17,8 @@ from typing import Any
 from appealagent import paths
 from appealagent.corpus.store import PART_RE, SECTION_RE, Letter, check_text, corpus_format, letter_files, section_headings
 from appealagent.errors import InputError
-from appealagent.files import atomic_write, read_letter
+from appealagent.files import atomic_write
+from appealagent.letters.readers import read_letter
 
 FIELD_ORDER = ["id", "kind", "violation_type", "topic", "marketplace", "outcome", "source", "tags", "sections", "language", "translation"]
 _PLAIN_HEADING_RE = re.compile(

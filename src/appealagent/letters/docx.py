@@ -27,6 +27,8 @@ def docx_bytes(result: DraftResult, explanation: str | None = None) -> bytes:
     for para in draft.opening.split("\n\n"):
         document.add_paragraph(para.strip())
     for heading, items in zip(headings(result.letter_kind), (draft.root_causes, draft.corrective_actions, draft.preventive_measures), strict=True):
+        if not items:  # as in the text letter: no heading over an empty section
+            continue
         document.add_heading(heading, level=2)
         for item in items:
             document.add_paragraph(item, style="List Number")
@@ -47,29 +49,5 @@ def docx_bytes(result: DraftResult, explanation: str | None = None) -> bytes:
 
 
 def write_docx(result: DraftResult, path: Path, *, force: bool = False, explanation: str | None = None) -> Path:
+    """Write the .docx letter without ever leaving half a file (refuses to overwrite unless forced)."""
     return atomic_write_bytes(path, docx_bytes(result, explanation), force=force)
-
-
-def docx_text(path: Path) -> str:
-    """The text of a Word letter (an agency's .docx), paragraph by paragraph, for the checks."""
-    try:
-        import docx
-    except ImportError:
-        raise InputError(f'{path}: reading .docx needs python-docx: pip install "appealagent[docx]", or save the letter as .txt') from None
-    if not path.is_file():
-        raise InputError(f"{path}: no such letter")
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds for a broken or non-docx file
-        raise InputError(f"{path}: not a readable .docx file ({type(exc).__name__})") from None
-    lines: list[str] = []
-    for para in document.paragraphs:
-        style = (para.style.name or "") if para.style is not None else ""
-        number = "1. " if style.startswith("List Number") else "- " if style.startswith("List Bullet") else ""
-        lines.append(number + para.text if para.text.strip() else "")
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
-    # Each Word paragraph is a paragraph of the letter: a blank line between them keeps
-    # headings and list items apart, as in a text letter.
-    return "\n\n".join(line for line in lines if line).strip() + "\n"

@@ -40,9 +40,12 @@ def render_letter(result: DraftResult, fmt: Format = Format.text) -> str:
 
 
 def render_json(result: DraftResult, letter: str, extra: dict[str, object] | None = None) -> str:
-    """Sections, the rendered letter, notes and metadata, for scripts."""
+    """Sections with the kind's headings, the rendered letter, notes and metadata, for scripts."""
+    first, second, third = headings(result.letter_kind)
     payload: dict[str, object] = {
         "engine": result.engine,
+        "letter_kind": result.letter_kind,
+        "headings": {"root_causes": first, "corrective_actions": second, "preventive_measures": third},
         "sections": result.draft.model_dump(),
         "letter": letter,
         "notes": result.notes,

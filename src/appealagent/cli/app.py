@@ -11,13 +11,14 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 
 from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError
 
 EXIT_INTERNAL = 70
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done and ready; 1 output written but not ready to submit "
@@ -57,14 +58,19 @@ class AppTyper(typer.Typer):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("pretty_exceptions_enable", False)
+        # Plain click help and usage errors: Typer's rich formatter imports rich's Markdown
+        # (markdown-it, pygments), which alone cost more than the 3× pydantic budget `--help` has.
+        kwargs.setdefault("rich_markup_mode", None)
         kwargs.setdefault("no_args_is_help", True)
         kwargs.setdefault("context_settings", {"help_option_names": ["-h", "--help"]})
         super().__init__(**kwargs)
 
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        register = super().command(*args, **kwargs)
+    def command(
+        self, name: str | None = None, **kwargs: Any
+    ) -> Callable[[CommandFunction], CommandFunction]:
+        register = super().command(name, **kwargs)
 
-        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+        def decorator(func: CommandFunction) -> CommandFunction:
             register(_guard(func))
             return func
 

@@ -8,7 +8,7 @@ import typer
 
 from appealagent.cli.app import app
 from appealagent.errors import EXIT_NOT_READY, InputError
-from appealagent.model.case import LetterKind
+from appealagent.model.enums import LetterKind
 
 CHECK_HELP = """Check a letter for what gets appeals rejected: missing parts, blame, pleading, vague or future-tense actions, wrong metric targets, placeholders, invented facts.
 

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from appealagent.cli.app import AppTyper, app, err
-from appealagent.model.case import LetterKind, Marketplace, ViolationType
+from appealagent.model.enums import LetterKind, Marketplace, ViolationType
 
 corpus = AppTyper(
     help=(

@@ -10,12 +10,13 @@ from typing import Any
 import typer
 
 from appealagent.cli.app import app, err
+from appealagent.cli.options import EvalEngine, choice, metavar
 from appealagent.errors import EXIT_NOT_READY
 
 
-def _engine_label(engine: str, live: bool) -> tuple[str, str]:
+def _engine_label(engine: EvalEngine, live: bool) -> tuple[str, str]:
     """(baseline key, origin) for the chosen engine."""
-    if engine == "offline":
+    if engine == EvalEngine.offline:
         return "offline", "offline"
     return ("llm-live", "live") if live else ("llm-replay", "hand-written")
 
@@ -39,7 +40,7 @@ def _progress(total: int) -> Any:
 
 @app.command(name="eval")
 def eval_command(
-    engine: str = typer.Option("offline", "--engine", "-e", help="offline (default), or llm: replays the hand-written recordings in evals/recordings through the LLM engine via a local server; add --live for a real model."),
+    engine: str = typer.Option(EvalEngine.offline.value, "--engine", "-e", metavar=metavar(EvalEngine), help="offline (default), or llm: replays the hand-written recordings in evals/recordings through the LLM engine via a local server; add --live for a real model."),
     cases: Path | None = typer.Option(None, "--cases", help="Folder of case folders (default: the shipped evals/cases). An evals folder with cases/ inside also works."),
     only: list[str] = typer.Option([], "--only", help="Run only cases whose id starts with this (repeatable)."),
     json_out: bool = typer.Option(False, "--json", help="Print the full report as JSON on stdout instead of the table."),
@@ -63,6 +64,7 @@ def eval_command(
     ROUGE-L against the reference letter, length ratio, and whether retrieval
     returns a letter of the right violation type. Overall: mean ± standard error.
 
+    \b
     Examples:
       appealagent eval
       appealagent eval --engine llm --report eval.html
@@ -78,9 +80,8 @@ def eval_command(
     from appealagent.evals.runner import offline_solver, run_eval
     from appealagent.files import atomic_write
 
-    if engine not in {"offline", "llm"}:
-        raise InputError(f"--engine: {engine!r} is not one of offline, llm")
-    if live and engine != "llm":
+    chosen = choice(EvalEngine, engine, "--engine")
+    if live and chosen != EvalEngine.llm:
         raise InputError("--live: only with --engine llm")
     if judge and not live:
         raise InputError("--judge: only with --engine llm --live (the judge needs a real model)")
@@ -94,7 +95,7 @@ def eval_command(
 
     cases_dir = resolve_cases_dir(cases)
     samples = load_dataset(cases, only or None)
-    label, origin = _engine_label(engine, live)
+    label, origin = _engine_label(chosen, live)
     baseline_path = baseline or (evals_root(cases_dir) / "baseline.json")
     partial = bool(only)
     if baseline is not None and not baseline.exists() and not update_baseline:
@@ -102,7 +103,7 @@ def eval_command(
 
     extra: dict[str, Any] = {}
     stack = contextlib.ExitStack()  # holds the replay server, if any, until the run is over
-    if engine == "offline":
+    if chosen == EvalEngine.offline:
         solver = offline_solver()
     else:
         from appealagent.evals.runner import llm_solver
@@ -168,12 +169,12 @@ def eval_command(
         err(f"accepted {len(run.results)} case score(s) for engine {label} in {baseline_path}")
 
     failed = run.failed
-    for r in failed:
-        err(f"case {r.id}: {r.error}")
+    for case_result in failed:
+        err(f"case {case_result.id}: {case_result.error}")
     if comparison is not None and comparison.regressions:
         if json_out:
-            for r in comparison.regressions:
-                err(f"regression: {r.message}")
+            for regression in comparison.regressions:
+                err(f"regression: {regression.message}")
         raise typer.Exit(EXIT_NOT_READY)
     if failed:
         raise typer.Exit(EXIT_NOT_READY)

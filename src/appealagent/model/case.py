@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from appealagent.model.enums import (
+    AppealRoute,
+    EvidenceKind,
+    Language,
+    LetterKind,
+    Marketplace,
+    MetricName,
+    NoticeStatus,
+    ViolationType,
+)
+from appealagent.model.kinds import is_appeal
 
 SCHEMA_VERSION = 1
 
@@ -28,31 +39,6 @@ CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff0
 def has_cjk(text: str | None) -> bool:
     """True when text holds Chinese/Japanese characters an English letter must not carry."""
     return bool(text and CJK_RE.search(text))
-
-
-class Marketplace(StrEnum):
-    US = "US"
-    CA = "CA"
-    MX = "MX"
-    BR = "BR"
-    UK = "UK"
-    IE = "IE"
-    DE = "DE"
-    FR = "FR"
-    IT = "IT"
-    ES = "ES"
-    NL = "NL"
-    SE = "SE"
-    PL = "PL"
-    BE = "BE"
-    TR = "TR"
-    JP = "JP"
-    AU = "AU"
-    IN = "IN"
-    AE = "AE"
-    SA = "SA"
-    SG = "SG"
-    EG = "EG"
 
 
 MARKETPLACE_DOMAINS: dict[Marketplace, str] = {
@@ -81,110 +67,6 @@ MARKETPLACE_DOMAINS: dict[Marketplace, str] = {
 }
 
 
-class LetterKind(StrEnum):
-    """What is being written, which decides the letter's shape."""
-
-    account_appeal = "account_appeal"
-    listing_appeal = "listing_appeal"
-    claim_response = "claim_response"
-    buyer_message = "buyer_message"
-    rights_owner_letter = "rights_owner_letter"
-    feedback_abuse_report = "feedback_abuse_report"
-
-
-class ViolationType(StrEnum):
-    late_shipment_rate = "late_shipment_rate"
-    order_defect_rate = "order_defect_rate"
-    pre_fulfillment_cancel_rate = "pre_fulfillment_cancel_rate"
-    valid_tracking_rate = "valid_tracking_rate"
-    on_time_delivery = "on_time_delivery"
-    related_accounts = "related_accounts"
-    payments_self_purchase = "payments_self_purchase"
-    trademark = "trademark"
-    copyright = "copyright"
-    patent = "patent"
-    inauthentic = "inauthentic"
-    used_sold_as_new = "used_sold_as_new"
-    restricted_products = "restricted_products"
-    review_manipulation = "review_manipulation"
-    identity_verification = "identity_verification"
-    failed_account_review = "failed_account_review"
-    code_of_conduct = "code_of_conduct"
-    false_shipment_confirmation = "false_shipment_confirmation"
-    drop_shipping = "drop_shipping"
-    fair_pricing = "fair_pricing"
-    other = "other"
-
-
-class Language(StrEnum):
-    en = "en"
-    zh = "zh"
-    de = "de"
-    fr = "fr"
-    es = "es"
-    it = "it"
-    ja = "ja"
-
-
-class AppealRoute(StrEnum):
-    """A plan of action admits and fixes; the in-error route argues the notice was wrong."""
-
-    plan_of_action = "plan_of_action"
-    in_error = "in_error"
-
-
-class NoticeStatus(StrEnum):
-    """What the notice did to the account, which decides what the letter asks for."""
-
-    deactivated = "deactivated"
-    at_risk = "at_risk"
-    warning = "warning"
-    listings_removed = "listings_removed"
-    funds_held = "funds_held"
-    verification_requested = "verification_requested"
-
-
-class MetricName(StrEnum):
-    order_defect_rate = "order_defect_rate"
-    a_to_z_claim_rate = "a_to_z_claim_rate"
-    negative_feedback_rate = "negative_feedback_rate"
-    chargeback_rate = "chargeback_rate"
-    late_shipment_rate = "late_shipment_rate"
-    pre_fulfillment_cancel_rate = "pre_fulfillment_cancel_rate"
-    valid_tracking_rate = "valid_tracking_rate"
-    on_time_delivery_rate = "on_time_delivery_rate"
-    account_health_rating = "account_health_rating"
-    buyer_message_response_rate = "buyer_message_response_rate"
-
-
-class EvidenceKind(StrEnum):
-    invoice = "invoice"
-    letter_of_authorization = "letter_of_authorization"
-    license = "license"
-    retraction = "retraction"
-    trademark_registration = "trademark_registration"
-    supplier_contact = "supplier_contact"
-    bank_statement = "bank_statement"
-    tracking_record = "tracking_record"
-    import_document = "import_document"
-    business_license = "business_license"
-    utility_bill = "utility_bill"
-    identity_document = "identity_document"
-    credit_card_statement = "credit_card_statement"
-    photo = "photo"
-    listing_screenshot = "listing_screenshot"
-    sop_document = "sop_document"
-    training_record = "training_record"
-    test_report = "test_report"
-    other = "other"
-    # Kinds Amazon does not accept as proof of supply; kept so checks can name them.
-    pro_forma_invoice = "pro_forma_invoice"
-    retail_receipt = "retail_receipt"
-    order_confirmation = "order_confirmation"
-    packing_slip = "packing_slip"
-    quote = "quote"
-
-
 def _not_future(value: dt.date | None) -> dt.date | None:
     if value is not None and value > dt.date.today():
         raise ValueError(f"date {value.isoformat()} is in the future")
@@ -196,13 +78,15 @@ Text = Annotated[str, Field(min_length=1, max_length=20000)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+    # defer_build: the validators are built on a model's first use, not when the module is
+    # imported, so commands that never validate a case (and `--help`) do not pay for them.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False, defer_build=True)
 
 
 class Seller(_Model):
     legal_name: str | None = None
     store_name: str | None = None
-    login_email: str | None = Field(None, description="The Seller Central login e-mail, so the team can find the account.")
+    login_email: str | None = Field(default=None, description="The Seller Central login e-mail, so the team can find the account.")
     merchant_token: str | None = None
     contact_name: str | None = None
 
@@ -218,33 +102,33 @@ class RightsOwner(_Model):
     name: str | None = None
     email: str | None = None
     brand: str | None = None
-    ip_reference: str | None = Field(None, description="Trademark/copyright/patent registration number cited.")
+    ip_reference: str | None = Field(default=None, description="Trademark/copyright/patent registration number cited.")
 
 
 class Notification(_Model):
     date: PastDate | None = None
     subject: str | None = None
-    text: str | None = Field(None, description="The notice as the seller received it.")
+    text: str | None = Field(default=None, description="The notice as the seller received it.")
     deadline: dt.date | None = None
-    deadline_text: str | None = Field(None, description="The deadline as worded, e.g. 'within 17 days'.")
-    account_level: bool | None = Field(None, description="True for account deactivation, False for a listing-level action.")
-    status: NoticeStatus | None = Field(None, description="What the notice did: deactivated, at_risk, warning, listings_removed…")
+    deadline_text: str | None = Field(default=None, description="The deadline as worded, e.g. 'within 17 days'.")
+    account_level: bool | None = Field(default=None, description="True for account deactivation, False for a listing-level action.")
+    status: NoticeStatus | None = Field(default=None, description="What the notice did: deactivated, at_risk, warning, listings_removed…")
     complaint_ids: list[str] = Field(default_factory=list)
     rights_owner: RightsOwner | None = None
     policies: list[str] = Field(default_factory=list, description="Policy names and BSA sections cited.")
     requested_documents: list[str] = Field(default_factory=list, description="What Amazon asked for, as worded.")
-    funds_hold_days: int | None = Field(None, ge=0, le=365)
+    funds_hold_days: int | None = Field(default=None, ge=0, le=365)
 
 
 class Metric(_Model):
     name: MetricName
     value: float = Field(description="The seller's figure, in percent (0–100); the rating uses 0–1000.")
-    target: str | None = Field(None, description="Amazon's target as stated, e.g. 'under 1%'. Defaults from data when empty.")
-    window_days: int | None = Field(None, ge=1, le=365)
+    target: str | None = Field(default=None, description="Amazon's target as stated, e.g. 'under 1%'. Defaults from data when empty.")
+    window_days: int | None = Field(default=None, ge=1, le=365)
     period_start: PastDate | None = None
     period_end: PastDate | None = None
-    defects: int | None = Field(None, ge=0, description="Count of defective orders, claims, late shipments…")
-    orders: int | None = Field(None, ge=0, description="Orders in the window.")
+    defects: int | None = Field(default=None, ge=0, description="Count of defective orders, claims, late shipments…")
+    orders: int | None = Field(default=None, ge=0, description="Orders in the window.")
 
     @model_validator(mode="after")
     def _range(self) -> Metric:
@@ -276,7 +160,7 @@ class Order(_Model):
     order_id: str
     asin: str | None = None
     date: PastDate | None = None
-    issue: str | None = Field(None, description="What went wrong with this order (claim, late, cancelled…).")
+    issue: str | None = Field(default=None, description="What went wrong with this order (claim, late, cancelled…).")
     resolution: str | None = None
 
     @field_validator("order_id")
@@ -302,8 +186,8 @@ class _Translatable(_Model):
 
 
 class RootCause(_Translatable):
-    id: str | None = Field(None, description="A short id that actions and measures refer to, e.g. 'rc1'.")
-    detail: str | None = Field(None, description="What exactly went wrong, with numbers and dates.")
+    id: str | None = Field(default=None, description="A short id that actions and measures refer to, e.g. 'rc1'.")
+    detail: str | None = Field(default=None, description="What exactly went wrong, with numbers and dates.")
     detail_en: str | None = None
 
 
@@ -315,8 +199,8 @@ class CorrectiveAction(_Translatable):
 
 
 class PreventiveMeasure(_Translatable):
-    owner: str | None = Field(None, description="Who does it (role or name).")
-    frequency: str | None = Field(None, description="How often, e.g. 'daily at 15:00', 'every Monday'.")
+    owner: str | None = Field(default=None, description="Who does it (role or name).")
+    frequency: str | None = Field(default=None, description="How often, e.g. 'daily at 15:00', 'every Monday'.")
     starts_on: dt.date | None = None
     addresses: list[str] = Field(default_factory=list)
 
@@ -329,23 +213,23 @@ class EvidenceDocument(_Model):
     description: str | None = None
     file: str | None = None
     covers_asins: list[str] = Field(default_factory=list)
-    reference: str | None = Field(None, description="Invoice number, registration number…")
+    reference: str | None = Field(default=None, description="Invoice number, registration number…")
 
 
 class Case(_Model):
     """One seller's case, from the notice to the facts the letter is built from."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1  # SCHEMA_VERSION
     case_id: str | None = None
     marketplace: Marketplace | None = None
     letter_kind: LetterKind = LetterKind.account_appeal
     violation_type: ViolationType | None = None
     other_violations: list[ViolationType] = Field(default_factory=list)
-    topic: str | None = Field(None, description="Sub-type, e.g. 'weekend_dispatch', 'new_account', 'unpaid_order_reminder'.")
+    topic: str | None = Field(default=None, description="Sub-type, e.g. 'weekend_dispatch', 'new_account', 'unpaid_order_reminder'.")
     route: AppealRoute = AppealRoute.plan_of_action
     new_account: bool | None = None
-    seller: Seller = Field(default_factory=Seller)
-    notification: Notification = Field(default_factory=Notification)
+    seller: Seller = Field(default_factory=lambda: Seller())
+    notification: Notification = Field(default_factory=lambda: Notification())
     metrics: list[Metric] = Field(default_factory=list)
     asins: list[Asin] = Field(default_factory=list)
     orders: list[Order] = Field(default_factory=list)
@@ -353,19 +237,20 @@ class Case(_Model):
     corrective_actions: list[CorrectiveAction] = Field(default_factory=list)
     preventive_measures: list[PreventiveMeasure] = Field(default_factory=list)
     evidence: list[EvidenceDocument] = Field(default_factory=list)
-    related_account: str | None = Field(None, description="The related account and its reinstatement, for related-account cases.")
-    context: str | None = Field(None, description="Anything else the seller wants the drafter to know.")
+    related_account: str | None = Field(default=None, description="The related account and its reinstatement, for related-account cases.")
+    context: str | None = Field(default=None, description="Anything else the seller wants the drafter to know.")
     letter_language: Language = Language.en
     explanation_language: Language | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Case:
         known = {rc.id for rc in self.root_causes if rc.id}
-        for label, items in (("corrective_actions", self.corrective_actions), ("preventive_measures", self.preventive_measures)):
-            for i, item in enumerate(items):
-                for ref in item.addresses:
-                    if ref not in known:
-                        raise ValueError(f"{label}[{i}].addresses: unknown root cause id {ref!r}")
+        refs: list[tuple[str, list[str]]] = [(f"corrective_actions[{i}]", a.addresses) for i, a in enumerate(self.corrective_actions)]
+        refs += [(f"preventive_measures[{i}]", m.addresses) for i, m in enumerate(self.preventive_measures)]
+        for label, addresses in refs:
+            for ref in addresses:
+                if ref not in known:
+                    raise ValueError(f"{label}.addresses: unknown root cause id {ref!r}")
         return self
 
     @property
@@ -376,14 +261,14 @@ class Case(_Model):
 def missing_for_draft(case: Case) -> list[str]:
     """What a complete letter of this kind still needs, as field paths a seller can fill in."""
     missing: list[str] = []
-    appeal = case.letter_kind in {LetterKind.account_appeal, LetterKind.listing_appeal}
+    appeal = is_appeal(case.letter_kind)
     if case.violation_type is None and appeal:
         missing.append("violation_type")
     if case.marketplace is None:
         missing.append("marketplace")
     if not case.seller.store_name:
         missing.append("seller.store_name")
-    if case.letter_kind in {LetterKind.account_appeal, LetterKind.listing_appeal} and case.route == AppealRoute.plan_of_action:
+    if appeal and case.route == AppealRoute.plan_of_action:
         if not case.root_causes:
             missing.append("root_causes")
         if not case.corrective_actions:

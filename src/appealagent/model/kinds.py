@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from appealagent.catalog.datafiles import load_yaml
-from appealagent.model.case import LetterKind
+from appealagent.model.enums import LetterKind
 
 DEFAULT_KIND = LetterKind.account_appeal
 

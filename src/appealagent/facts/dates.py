@@ -25,7 +25,7 @@ _DAYS = rf"(?P<d>\d{{1,2}}){_ORD}(?:\s?[-–]\s?(?P<d2>\d{{1,2}}){_ORD})?"
 DMY_RE = re.compile(rf"\b{_DAYS}(?: of)? {_M}(?:,? (?P<y>\d{{4}}))?\b")
 MDY_RE = re.compile(rf"\b{_M} {_DAYS}(?:,? (?P<y>\d{{4}}))?\b")
 YMD_RE = re.compile(r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])")
-NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/.])")
+NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/]|\.\d)")
 TIME_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d:])")
 
 FullKey = tuple[int, int, int]  # (year, month, day)

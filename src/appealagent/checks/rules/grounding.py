@@ -126,3 +126,15 @@ def unknown_date(ctx: CheckContext) -> Iterator[Hit]:
 def unknown_reference(ctx: CheckContext) -> Iterator[Hit]:
     for f in unsupported(ctx, "reference"):
         yield hit(f.start, f.end, ref=f.text)
+
+
+@rule("grounding.unknown_email")
+def unknown_email(ctx: CheckContext) -> Iterator[Hit]:
+    for f in unsupported(ctx, "email"):
+        yield hit(f.start, f.end, email=f.text)
+
+
+@rule("grounding.unknown_number")
+def unknown_number(ctx: CheckContext) -> Iterator[Hit]:
+    for f in unsupported(ctx, "number"):
+        yield hit(f.start, f.end, value=f.text)

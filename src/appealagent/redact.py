@@ -6,7 +6,9 @@ addresses, buyer names and order IDs are replaced by numbered placeholders
 so the model can still tell orders apart. After the reply comes back, the
 placeholders are swapped for the real values and grounding runs on that
 restored text. Known values come from the case's own fields; the patterns catch
-the same kinds of detail inside free text (the pasted notification, notes).
+the same kinds of detail inside free text (the pasted notification, notes);
+e-mail addresses and order IDs are found with the facts layer's finders
+(`facts.emails`, `facts.ids`), the same ones grounding and the checks use.
 ASINs, store names and dates stay: the letter needs them and they identify no
 person.
 """
@@ -14,18 +16,19 @@ person.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from appealagent.facts.emails import emails
+from appealagent.facts.found import Found
+from appealagent.facts.ids import order_ids
 from appealagent.model.case import Case
 
 PLACEHOLDER_RE = re.compile(r"<(EMAIL|ORDER|PHONE|ADDRESS|BUYER)_(\d+)>")
 # How a model may mangle a placeholder: HTML-escaped, bracketed or bare.
 _LOOSE_RE = re.compile(r"(?:<|&lt;|\[)?\b(EMAIL|ORDER|PHONE|ADDRESS|BUYER)_(\d+)\b(?:>|&gt;|\])?")
 
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-ORDER_RE = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
 _PHONE_CANDIDATE = re.compile(
     r"(?<![\w<+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,5}){1,4}(?![\w>])"
     r"|(?<![\w+])\+\d{8,15}(?!\w)"
@@ -106,16 +109,25 @@ class Redactor:
                 text = text.replace(value, self.forward[value])
         # Cheap guards first: most strings in a case are short and hold no digit or '@'.
         if "@" in text:
-            text = EMAIL_RE.sub(lambda m: self.placeholder(m.group(0), "EMAIL"), text)
+            text = self._replace(text, emails(text), "EMAIL")
         if _DIGIT.search(text):
             if "-" in text:
-                text = ORDER_RE.sub(lambda m: self.placeholder(m.group(0), "ORDER"), text)
+                text = self._replace(text, order_ids(text), "ORDER")
             for pattern in ADDRESS_RES:
                 text = pattern.sub(lambda m: self.placeholder(m.group(0), "ADDRESS"), text)
             text = _PHONE_CANDIDATE.sub(lambda m: self.placeholder(m.group(0), "PHONE") if _phone_ok(m.group(0)) else m.group(0), text)
         if _BUYER_CUE.search(text):
             text = BUYER_RE.sub(self._buyer, text)
         return text
+
+    def _replace(self, text: str, found: Iterable[Found], kind: str) -> str:
+        """The text with each found value swapped for its placeholder (finders from the facts layer)."""
+        parts: list[str] = []
+        last = 0
+        for f in found:
+            parts += [text[last : f.start], self.placeholder(f.text, kind)]
+            last = f.end
+        return "".join(parts) + text[last:] if parts else text
 
     def _buyer(self, m: re.Match[str]) -> str:
         name = m.group("name")

@@ -10,14 +10,15 @@ from functools import cache
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext
 from appealagent.checks.document import Span
+from appealagent.facts.ids import ASIN_RE, ORDER_ID_RE
 
 _MONTHS_DAYS = (
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
     r"Mondays?|Tuesdays?|Wednesdays?|Thursdays?|Fridays?|Saturdays?|Sundays?|weekends?|weekdays?)\b"
 )
-ASIN_TEXT_RE = re.compile(r"\bB0[0-9A-Z]{8}\b")
-ORDER_TEXT_RE = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
+ASIN_TEXT_RE = ASIN_RE  # the facts layer's patterns, under the names the rules already use
+ORDER_TEXT_RE = ORDER_ID_RE
 
 
 def blank(text: str, regex: re.Pattern[str]) -> str:
@@ -46,7 +47,7 @@ def sentence_of(ctx: CheckContext, offset: int) -> Span:
 def concrete_re(strict: bool = False) -> re.Pattern[str]:
     """Numbers, IDs, roles, tools, frequencies; `strict` leaves out generic words like "team" or "system"."""
     spec = data.load("specificity")
-    parts = [r"\d", r"\bB0[0-9A-Z]{8}\b"] + list(spec["roles"]) + list(spec["tools"]) + list(spec["frequency"])
+    parts = [r"\d", ASIN_RE.pattern] + list(spec["roles"]) + list(spec["tools"]) + list(spec["frequency"])
     if not strict:
         parts += list(spec["roles_generic"]) + list(spec["tools_generic"])
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)

@@ -8,6 +8,13 @@ fact extraction and ROUGE-L are therefore written here, small and separate.
 Scoring data (tolerances, headings, Amazon's published targets) lives in
 `data/evals/scoring.yaml`. The deterministic checks are a separate module, so
 the check scorers call `appealagent.checks.run_checks`.
+
+The grounding scorer keeps its own, independent fact extractor on purpose, apart
+from the pipeline's facts layer (`appealagent.facts`, used by the LLM loop's
+grounding, the checks, redaction and intake): it is a second opinion on the
+pipeline's grounding. If both shared one extractor, a fact the layer misreads (a
+date form it does not know, a reference it normalises wrongly) would be missed by
+the drafter and the grader alike, and the eval would report a clean letter.
 """
 
 from __future__ import annotations

@@ -11,35 +11,31 @@ Amazon's metric targets (data/metrics.yaml) count as grounded. The list is what
 the re-ask loop sends back, and what the run log records.
 
 It is deliberately lexical and cheap: it can miss a paraphrased invention, but
-it never needs a model, and every miss it reports names the exact text. Dates
-and e-mails are found with the checks' own extractors (`checks.extract`), so
-the re-ask loop and `appealagent check` agree on what counts as one. It runs even
+it never needs a model, and every miss it reports names the exact text. Facts
+are read by `facts.scan` and judged by `facts.case_facts.CaseFacts`, the same
+pair the checks' grounding rules use, so the re-ask loop and `appealagent check`
+agree on every ASIN, order ID, e-mail, date, number and reference. It runs even
 with --no-check: grounding is part of drafting, not an optional review.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from appealagent.catalog.datafiles import load_yaml
-from appealagent.facts.extract import DateRef, date_keys
-from appealagent.facts.extract import dates as extract_dates
-from appealagent.facts.extract import emails as extract_emails
+from appealagent.facts.case_facts import CaseFacts
+from appealagent.facts.scan import TODO_RE, Fact, scan
 from appealagent.model.case import Case
 from appealagent.model.draft import AppealDraft
 from appealagent.redact import PLACEHOLDER_RE
 
-ORDER_RE = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
-ASIN_TOKEN_RE = re.compile(r"\bB0[0-9A-Z]{8}\b")
-REFERENCE_RE = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9/-]{3,}(?<!-)(?![\w-])")
-TIME_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d:])")
-NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?(?![0-9])")
-TODO_RE = re.compile(r"\[TO COMPLETE:[^\]]*\]")
+__all__ = ["CaseFacts", "Ungrounded", "find_ungrounded", "sections"]
+
 WORD_RE = re.compile(r"[a-z]+")
+_KIND = {"percentage": "number"}  # the re-ask message calls a percentage's figure a number, as it always has
 
 
 @dataclass(frozen=True)
@@ -84,14 +80,6 @@ def _rules() -> dict[str, Any]:
     return load_yaml("grounding/rules.yaml")
 
 
-def _num_key(text: str) -> float | None:
-    text = re.sub(r"(?:st|nd|rd|th)$", "", text).replace(",", "")
-    try:
-        return round(float(text), 4)
-    except ValueError:
-        return None
-
-
 @cache
 def _stopwords() -> frozenset[str]:
     return frozenset(_rules()["stopwords"])
@@ -101,92 +89,6 @@ def _stems(text: str) -> set[str]:
     stop = _stopwords()
     n = _rules()["content_word_min_length"]
     return {w[:5] for w in WORD_RE.findall(text.lower()) if len(w) >= n and w not in stop}
-
-
-def _dates_in(text: str) -> tuple[list[tuple[str, DateRef]], str]:
-    """Each written date (the checks' own extractor, so both agree on what a date is), and the text with them blanked."""
-    refs = extract_dates(text)
-    if not refs:
-        return [], text
-    chars = list(text)
-    for d in refs:
-        chars[d.start : d.end] = " " * (d.end - d.start)
-    return [(text[d.start : d.end], d) for d in refs], "".join(chars)
-
-
-class CaseFacts:
-    """Every specific the case supports, indexed for quick look-ups."""
-
-    def __init__(self, case: Case) -> None:
-        data = case.model_dump(mode="json", exclude_none=True)
-        self.text = "\n".join(_strings(data))
-        self.lower = self.text.lower()
-        no_notice = dict(data)
-        no_notice.pop("notification", None)
-        self.doc_text = "\n".join(_strings(no_notice)).lower()
-        self.asins = set(ASIN_TOKEN_RE.findall(self.text))
-        self.orders = set(ORDER_RE.findall(self.text))
-        self.emails = {e.lower() for _, _, e in extract_emails(self.text)}
-        self.full_dates, self.day_months = date_keys(self.text)
-        self.day_months |= {(m, d) for _, m, d in self.full_dates}
-        self.times = {(int(m.group("h")), m.group("m")) for m in TIME_RE.finditer(self.text)}
-        self.numbers: set[float] = set()
-        for token in NUMBER_RE.findall(self.text):
-            key = _num_key(token)
-            if key is not None:
-                self.numbers.add(key)
-        for y, m, d in self.full_dates:
-            self.numbers.update({float(y), float(m), float(d)})
-        words = _rules()["number_words"]
-        for w in WORD_RE.findall(self.lower):
-            if w in words:
-                self.numbers.add(float(words[w]))
-        self.numbers.update(_metric_numbers())
-        self.references = {r.replace("-", "").lower() for r in REFERENCE_RE.findall(self.text)}
-        self.words = set(WORD_RE.findall(self.lower))
-        self.actions = _reported(case.corrective_actions) + [o.resolution for o in case.orders if o.resolution]
-        self.untranslated_actions = sum(1 for a in case.corrective_actions if a.english() is None)
-        self.measures = _reported(case.preventive_measures)
-        self.untranslated_measures = sum(1 for m in case.preventive_measures if m.english() is None)
-
-    def date_ok(self, d: DateRef) -> bool:
-        if d.year is not None:
-            return (d.year, d.month, d.day) in self.full_dates or (d.alt is not None and (d.year, *d.alt) in self.full_dates)
-        return (d.month, d.day) in self.day_months
-
-
-def _reported(items: list[Any]) -> list[str]:
-    texts = []
-    for it in items:
-        english = it.english()
-        if english:
-            texts.append(english)
-    return texts
-
-
-@cache
-def _metric_numbers() -> frozenset[float]:
-    """Amazon's targets and windows from metrics.yaml, which a letter may always state."""
-    nums: set[float] = set()
-    for info in load_yaml("metrics.yaml")["metrics"].values():
-        for key in ("target", "window_days", "target_text", "window"):
-            for token in NUMBER_RE.findall(json.dumps(info.get(key), ensure_ascii=False)):
-                k = _num_key(token)
-                if k is not None:
-                    nums.add(k)
-    return frozenset(nums)
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return [json.dumps(value)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    return []
 
 
 @cache
@@ -214,44 +116,21 @@ def _name_words(name: str) -> list[str]:
     return [w for w in words if w and w not in stop and w not in suffix_words]
 
 
+def _value(fact: Fact) -> str:
+    return fact.raw if fact.kind in ("percentage", "number") else fact.text
+
+
 def _check_text(text: str, where: str, facts: CaseFacts, out: list[Ungrounded]) -> None:
     def flag(kind: str, value: str) -> None:
         out.append(Ungrounded(kind, value.strip(), where))
 
-    text = TODO_RE.sub(" ", text)
-    for m in PLACEHOLDER_RE.finditer(text):
+    for m in PLACEHOLDER_RE.finditer(TODO_RE.sub(" ", text)):
         flag("placeholder", m.group(0))
-    text = PLACEHOLDER_RE.sub(" ", text)
-    for start, end, email in list(extract_emails(text)):
-        if email.lower() not in facts.emails:
-            flag("email", email)
-        text = text[:start] + " " * (end - start) + text[end:]
-    for order in ORDER_RE.findall(text):
-        if order not in facts.orders:
-            flag("order_id", order)
-    text = ORDER_RE.sub(" ", text)
-    for asin in ASIN_TOKEN_RE.findall(text):
-        if asin not in facts.asins:
-            flag("asin", asin)
-    text = ASIN_TOKEN_RE.sub(" ", text)
-    dates, text = _dates_in(text)
-    for raw, ref in dates:
-        if not facts.date_ok(ref):
-            flag("date", raw)
-    for ref in REFERENCE_RE.findall(text):
-        if ref.replace("-", "").lower() not in facts.references and ref.lower() not in facts.lower:
-            flag("reference", ref)
-    text = REFERENCE_RE.sub(" ", text)
-    for m in TIME_RE.finditer(text):
-        if (int(m.group("h")), m.group("m")) not in facts.times:
-            flag("time", m.group(0))
-    text = TIME_RE.sub(" ", text)
-    for token in NUMBER_RE.findall(text):
-        key = _num_key(token)
-        if key is not None and key not in facts.numbers:
-            flag("number", token)
+    found, rest = scan(text)
+    for fact in facts.unsupported(found):
+        flag(_KIND.get(fact.kind, fact.kind), _value(fact))
     for pattern, group in ((_company_re(), 0), (_supplier_cue_re(), 1)):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(rest):
             words = _name_words(m.group(group))
             if words and not all(w in facts.words for w in words):
                 flag("supplier", m.group(group))

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from appealagent.facts.ids import ASIN_FIELD_RE, ORDER_ID_FIELD_RE
 from appealagent.model.enums import (
     AppealRoute,
     EvidenceKind,
@@ -30,8 +31,8 @@ from appealagent.model.kinds import is_appeal
 
 SCHEMA_VERSION = 1
 
-ASIN_RE = re.compile(r"^(?:B0[0-9A-Z]{8}|\d{9}[0-9X])$")
-ORDER_ID_RE = re.compile(r"^\d{3}-\d{7}-\d{7}$")
+ASIN_RE = ASIN_FIELD_RE
+ORDER_ID_RE = ORDER_ID_FIELD_RE
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 

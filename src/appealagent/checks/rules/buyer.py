@@ -11,7 +11,7 @@ from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import ORDER_TEXT_RE, blank, sentence_of
 from appealagent.checks.registry import rule
 from appealagent.checks.rules.hygiene import links
-from appealagent.facts.extract import emails
+from appealagent.facts.emails import emails
 
 
 def _buyer() -> dict:

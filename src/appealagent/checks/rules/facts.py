@@ -10,7 +10,7 @@ from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import sentence_of
 from appealagent.checks.registry import rule
-from appealagent.facts.extract import parse_number
+from appealagent.facts.numbers import parse_number
 from appealagent.model.case import ViolationType
 
 _NUM = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|per cent\b)"

@@ -2,61 +2,44 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import cached_property
 
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
-from appealagent.checks.match import ASIN_TEXT_RE, ORDER_TEXT_RE
 from appealagent.checks.registry import rule
 from appealagent.checks.rules.evidence import issuer_mentioned
-from appealagent.facts.extract import date_keys, dates, percentages, references
+from appealagent.facts.case_facts import CaseFacts
+from appealagent.facts.dates import DateIndex
+from appealagent.facts.numbers import percentages, same_at_precision
+from appealagent.facts.scan import Fact, FactKind, scan
 from appealagent.model.case import EvidenceKind, MetricName
 
 MAX_ORDERS_TO_NAME = 10
 SUPPLY_KINDS = {EvidenceKind.invoice, EvidenceKind.letter_of_authorization, EvidenceKind.license, EvidenceKind.supplier_contact, EvidenceKind.import_document}
 
 
-class _Facts:
-    """The case's grounded values, computed once per context."""
-
-    def __init__(self, ctx: CheckContext) -> None:
-        self.ctx = ctx
-
-    @cached_property
-    def case_upper(self) -> str:
-        return self.ctx.case_text.upper()
-
-    @cached_property
-    def percents(self) -> set[float]:
-        values = {0.0, 100.0} | data.amazon_targets()
-        values |= {v for _, _, v, _ in percentages(self.ctx.case_text)}
-        case = self.ctx.case
-        assert case is not None
-        for m in case.metrics:
-            values.add(float(m.value))
-            if m.defects is not None and m.orders:
-                values.add(100.0 * m.defects / m.orders)
-        return values
-
-    @cached_property
-    def dates(self) -> tuple[set[tuple[int, int, int]], set[tuple[int, int]]]:
-        full, partial = date_keys(self.ctx.case_text)
-        for _y, mo, d in list(full):
-            partial.add((mo, d))
-        return full, partial
+def case_facts(ctx: CheckContext) -> CaseFacts:
+    """The case's facts, built once per check run (the same `CaseFacts` the LLM loop's grounding asks)."""
+    facts = ctx.memo.get("case_facts")
+    if facts is None:
+        assert ctx.case is not None
+        facts = ctx.memo["case_facts"] = CaseFacts(ctx.case)
+    return facts
 
 
-def _facts(ctx: CheckContext) -> _Facts:
-    if "grounding" not in ctx.memo:
-        ctx.memo["grounding"] = _Facts(ctx)
-    return ctx.memo["grounding"]
+def letter_facts(ctx: CheckContext) -> list[Fact]:
+    """The letter's facts as `facts.scan` reads them, once per check run."""
+    found = ctx.memo.get("letter_facts")
+    if found is None:
+        found = ctx.memo["letter_facts"] = scan(ctx.body)[0]
+    return found
 
 
-def percent_grounded(value: float, raw: str, known: set[float]) -> bool:
-    decimals = len(raw.replace(",", ".").split(".")[1]) if ("." in raw or "," in raw) else 0
-    return any(abs(k - value) < 1e-09 or round(k, decimals) == round(value, decimals) for k in known)
+def unsupported(ctx: CheckContext, kind: FactKind) -> Iterator[Fact]:
+    facts = case_facts(ctx)
+    for fact in letter_facts(ctx):
+        if fact.kind == kind and not facts.supports(fact):
+            yield fact
 
 
 @rule("grounding.missing_asin")
@@ -86,7 +69,7 @@ def missing_metric(ctx: CheckContext) -> Iterator[Hit]:
         meta = catalogue.get(m.name.value, {})
         if meta.get("unit") != "%" or m.name == MetricName.account_health_rating:
             continue
-        if not any(percent_grounded(v, raw, {float(m.value)}) for v, raw in stated):
+        if not any(same_at_precision(v, raw, {float(m.value)}) for v, raw in stated):
             yield hit(label=meta.get("label", m.name.value), value=f"{m.value:g}", target=meta.get("target_text") or "see Account Health")
 
 
@@ -96,8 +79,7 @@ def missing_date(ctx: CheckContext) -> Iterator[Hit]:
     when = ctx.case.notification.date
     if when is None:
         return
-    full, partial = date_keys(ctx.body)
-    if (when.year, when.month, when.day) not in full and (when.month, when.day) not in partial:
+    if not DateIndex.of(ctx.body).mentions(when):
         yield hit(date=f"{when.day} {when.strftime('%B')} {when.year}")
 
 
@@ -118,48 +100,41 @@ def missing_supplier(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("grounding.unknown_asin")
 def unknown_asin(ctx: CheckContext) -> Iterator[Hit]:
-    facts = _facts(ctx)
-    for m in ASIN_TEXT_RE.finditer(ctx.body):
-        if m.group() not in facts.case_upper:
-            yield hit(m.start(), m.end(), asin=m.group())
+    for f in unsupported(ctx, "asin"):
+        yield hit(f.start, f.end, asin=f.text)
 
 
 @rule("grounding.unknown_order")
 def unknown_order(ctx: CheckContext) -> Iterator[Hit]:
-    for m in ORDER_TEXT_RE.finditer(ctx.body):
-        if m.group() not in ctx.case_text:
-            yield hit(m.start(), m.end(), order=m.group())
+    for f in unsupported(ctx, "order_id"):
+        yield hit(f.start, f.end, order=f.text)
 
 
 @rule("grounding.unknown_percentage")
 def unknown_percentage(ctx: CheckContext) -> Iterator[Hit]:
-    known = _facts(ctx).percents
-    for s, e, value, raw in percentages(ctx.body):
-        if not percent_grounded(value, raw, known):
-            yield hit(s, e, value=ctx.body[s:e])
+    for f in unsupported(ctx, "percentage"):
+        yield hit(f.start, f.end, value=f.text)
 
 
 @rule("grounding.unknown_date")
 def unknown_date(ctx: CheckContext) -> Iterator[Hit]:
-    full, partial = _facts(ctx).dates
-    for d in dates(ctx.body):
-        if d.year is not None:
-            ok = (d.year, d.month, d.day) in full or (d.alt is not None and (d.year, *d.alt) in full)
-        else:
-            ok = (d.month, d.day) in partial
-        if not ok:
-            yield hit(d.start, d.end, date=ctx.body[d.start : d.end])
-
-
-_SEP_RE = re.compile(r"[\s/_.-]")
+    for f in unsupported(ctx, "date"):
+        yield hit(f.start, f.end, date=f.text)
 
 
 @rule("grounding.unknown_reference")
 def unknown_reference(ctx: CheckContext) -> Iterator[Hit]:
-    facts = _facts(ctx)
-    squashed = _SEP_RE.sub("", facts.case_upper)
-    for s, e, ref in references(ctx.body):
-        up = ref.upper()
-        if up in facts.case_upper or _SEP_RE.sub("", up) in squashed:
-            continue
-        yield hit(s, e, ref=ref)
+    for f in unsupported(ctx, "reference"):
+        yield hit(f.start, f.end, ref=f.text)
+
+
+@rule("grounding.unknown_email")
+def unknown_email(ctx: CheckContext) -> Iterator[Hit]:
+    for f in unsupported(ctx, "email"):
+        yield hit(f.start, f.end, email=f.text)
+
+
+@rule("grounding.unknown_number")
+def unknown_number(ctx: CheckContext) -> Iterator[Hit]:
+    for f in unsupported(ctx, "number"):
+        yield hit(f.start, f.end, value=f.text)

@@ -10,7 +10,7 @@ from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import blank, in_quotation
 from appealagent.checks.registry import rule
-from appealagent.facts.extract import emails
+from appealagent.facts.emails import emails
 
 CJK_RUN_RE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af]+")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")

@@ -1,0 +1,138 @@
+"""Dates and clock times written in text, and the keys they are compared by.
+
+Forms: "8 Sept 2026", "8th of September", "Sept. 8, 2026", "2026-09-08", "2026/09/08",
+"08/09/2026" (both readings kept when both are valid), and ranges ("1–14 March 2026",
+"September 8–10, 2026"), each day of a range a date of its own. A date without a
+year is compared by month and day only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from appealagent.facts.found import Found
+
+_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_M = (
+    r"(?P<m>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_DAYS = rf"(?P<d>\d{{1,2}}){_ORD}(?:\s?[-–]\s?(?P<d2>\d{{1,2}}){_ORD})?"
+DMY_RE = re.compile(rf"\b{_DAYS}(?: of)? {_M}(?:,? (?P<y>\d{{4}}))?\b")
+MDY_RE = re.compile(rf"\b{_M} {_DAYS}(?:,? (?P<y>\d{{4}}))?\b")
+YMD_RE = re.compile(r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])")
+NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/]|\.\d)")
+TIME_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d:])")
+
+FullKey = tuple[int, int, int]  # (year, month, day)
+DayKey = tuple[int, int]  # (month, day)
+
+
+@dataclass(frozen=True)
+class DateRef:
+    """One date written in a text; `alt` is (month, day) when a numeric date reads both ways."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+    alt: tuple[int, int] | None = None
+
+
+def _valid(year: int | None, month: int, day: int) -> bool:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    if year is None:
+        return True
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return 1990 <= year <= 2100
+
+
+def dates(text: str) -> list[DateRef]:
+    """Every written date, sorted by position (a range gives one DateRef per end day)."""
+    found: list[DateRef] = []
+    for regex in (DMY_RE, MDY_RE):
+        for m in regex.finditer(text):
+            month = _MONTHS[m.group("m")[:3].lower()]
+            year = int(m.group("y")) if m.group("y") else None
+            for key in ("d", "d2"):
+                if m.group(key) is not None and _valid(year, month, int(m.group(key))):
+                    found.append(DateRef(m.start(), m.end(), year, month, int(m.group(key))))
+    for m in YMD_RE.finditer(text):
+        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        if _valid(y, mo, d):
+            found.append(DateRef(m.start(), m.end(), y, mo, d))
+    for m in NUMERIC_RE.finditer(text):
+        a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        day_first, month_first = _valid(y, b, a), _valid(y, a, b)
+        if day_first:
+            found.append(DateRef(m.start(), m.end(), y, b, a, (a, b) if month_first and a != b else None))
+        elif month_first:
+            found.append(DateRef(m.start(), m.end(), y, a, b))
+    found.sort(key=lambda d: (d.start, d.end))
+    return found
+
+
+def is_date(text: str) -> bool:
+    """True when the whole text is one numeric date (2026-09-08, 08/09/2026)."""
+    return bool(YMD_RE.fullmatch(text) or NUMERIC_RE.fullmatch(text))
+
+
+@dataclass
+class DateIndex:
+    """The dates a text supports: full (year, month, day) keys and (month, day) keys."""
+
+    full: set[FullKey] = field(default_factory=set)
+    partial: set[DayKey] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, text: str) -> DateIndex:
+        index = cls()
+        index.add(dates(text))
+        return index
+
+    def add(self, refs: Iterable[DateRef]) -> None:
+        for d in refs:
+            self.partial.add((d.month, d.day))
+            if d.year is not None:
+                self.full.add((d.year, d.month, d.day))
+            if d.alt is not None:
+                self.partial.add(d.alt)
+                if d.year is not None:
+                    self.full.add((d.year, *d.alt))
+
+    def add_date(self, when: dt.date) -> None:
+        self.full.add((when.year, when.month, when.day))
+        self.partial.add((when.month, when.day))
+
+    def supports(self, d: DateRef) -> bool:
+        """A dated reference needs the same day in the same year (either reading); an undated one the same day."""
+        if d.year is not None:
+            return (d.year, d.month, d.day) in self.full or (d.alt is not None and (d.year, *d.alt) in self.full)
+        return (d.month, d.day) in self.partial or (d.alt is not None and d.alt in self.partial)
+
+    def mentions(self, when: dt.date) -> bool:
+        """True when the text names this calendar day (with its year, or without one)."""
+        return (when.year, when.month, when.day) in self.full or (when.month, when.day) in self.partial
+
+
+def times(text: str) -> Iterator[Found]:
+    """Clock times: 09:00, 16.30."""
+    for m in TIME_RE.finditer(text):
+        yield Found(m.start(), m.end(), m.group())
+
+
+def time_key(raw: str) -> tuple[int, str]:
+    """(hour, minutes) so "9:00" and "09:00" compare equal."""
+    m = TIME_RE.fullmatch(raw.strip())
+    if m is None:
+        raise ValueError(f"not a time: {raw!r}")
+    return int(m.group("h")), m.group("m")

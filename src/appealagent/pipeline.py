@@ -29,7 +29,6 @@ from appealagent.engines.registry import Choice, choose, engine_names, get_engin
 from appealagent.errors import EngineError, InputError
 from appealagent.letters.render import Format, render_letter
 from appealagent.llm.client import LLMClient
-from appealagent.llm.request import Body
 from appealagent.model.case import Case
 from appealagent.model.draft import DraftResult
 from appealagent.redact import Redactor
@@ -198,6 +197,6 @@ async def _log(outcome: DraftOutcome | None, case: Case, choice: Choice, ctx: En
     return path
 
 
-def dry_run_request(case: Case, settings: Settings, engine: str = "auto") -> Body | None:
+def dry_run_request(case: Case, settings: Settings, engine: str = "auto") -> dict[str, object] | None:
     """The exact request body the LLM engine would send for this case (after redaction); sends nothing."""
     return llm_engine_for(engine).preview(case, settings)

@@ -127,11 +127,11 @@ def draft(
     Exit codes: 0 ready; 1 written but not ready (gaps or check errors); 2 bad input; 3 engine failure
     (in a batch: 3 if any case failed, else 1 if any is not ready).
     """
+    from appealagent.engines.registry import choose, engine_names
     from appealagent.errors import InputError
     from appealagent.files import atomic_write, load_model
     from appealagent.letters.render import Format
     from appealagent.model.case import Case
-    from appealagent.engines.registry import choose, engine_names
     from appealagent.pipeline import draft_case, validate_request
     from appealagent.settings import load_settings
 

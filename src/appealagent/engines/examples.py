@@ -7,7 +7,9 @@ seller is told why.
 
 from __future__ import annotations
 
-from typing_extensions import NotRequired, TypedDict
+from typing import NotRequired
+
+from typing_extensions import TypedDict
 
 from appealagent.corpus.retrieval import retrieve
 from appealagent.corpus.store import Letter, load_corpus

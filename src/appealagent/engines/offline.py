@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from appealagent.catalog.datafiles import metric_info, type_wording
 from appealagent.engines.base import EngineContext, EngineRun
-from appealagent.llm.request import Body
 from appealagent.errors import InputError
+from appealagent.llm.request import Body
 from appealagent.model.case import (
     AppealRoute,
     Case,

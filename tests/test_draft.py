@@ -243,3 +243,76 @@ def test_buyer_messages_point_to_the_corpus(tmp_path):
     result = runner.invoke(app, ["draft", "--engine", "offline", str(path)])
     assert result.exit_code == 2
     assert "corpus search --kind buyer_message" in result.stderr
+
+
+# ---- the engine seam ---------------------------------------------------------------------------
+
+class _EchoEngine:
+    """A stand-in engine: the pipeline must render, check and log it without knowing its name."""
+
+    name, label, needs_llm = "echo", "echo engine", False
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+
+    def supports(self, kind):
+        return True
+
+    def preview(self, case, settings):
+        return None
+
+    async def draft(self, case, ctx):
+        from appealagent.engines.base import EngineRun
+        from appealagent.errors import EngineError
+
+        if self.fail:
+            ctx.trace.error = "echo tried"
+            raise EngineError("echo is down")
+        result = draft_offline(case)
+        result.engine = self.name
+        return EngineRun(result=result)
+
+
+@pytest.fixture
+def with_echo(monkeypatch):
+    from appealagent.engines import registry
+
+    def install(engine, *, prefer: bool = False):
+        engines = {**registry._engines(), engine.name: engine}
+        monkeypatch.setattr(registry, "_engines", lambda: engines)
+        if prefer:
+            monkeypatch.setattr(registry, "AUTO_PREFERS", engine.name)
+
+    return install
+
+
+def test_a_registered_engine_is_drafted_by_name_rendered_and_checked(with_echo):
+    from appealagent.pipeline import draft_case
+
+    with_echo(_EchoEngine())
+    case, offline_letter = _letter(APPEAL_EXAMPLES[0])
+    outcome = draft_case(case, engine="echo")
+    assert outcome.engine == "echo"
+    assert outcome.letter == offline_letter
+    assert outcome.checks is not None and outcome.checks.rules_run > 0
+    result = runner.invoke(app, ["draft", "--engine", "echo", str(APPEAL_EXAMPLES[0]), "--format", "json"])
+    assert json.loads(result.stdout)["engine"] == "echo", result.output
+
+
+def test_auto_falls_back_from_any_preferred_engine_with_its_label(with_echo):
+    from appealagent.pipeline import draft_case
+
+    with_echo(_EchoEngine(fail=True), prefer=True)
+    case, offline_letter = _letter(APPEAL_EXAMPLES[0])
+    outcome = draft_case(case, engine="auto")
+    assert outcome.engine == "offline" and outcome.letter == offline_letter
+    assert outcome.result.meta["fallback_from"] == "echo"
+    assert outcome.warnings == ["the echo engine failed (echo is down); this letter comes from the offline engine"]
+
+
+def test_unknown_engine_names_the_registered_ones():
+    from appealagent.errors import InputError
+    from appealagent.pipeline import validate_request
+
+    with pytest.raises(InputError, match=r"unknown engine 'nope' \(offline, llm or auto\)"):
+        validate_request("nope", None)

@@ -196,6 +196,25 @@ def test_judge_scorer_against_the_stub(monkeypatch):
     assert s.case.seller.login_email not in sent and "<EMAIL_1>" in sent
 
 
+def test_a_judge_reply_that_is_not_json_is_sent_back_once():
+    from appealagent.evals.judge import make_judge
+    from appealagent.evals.scorers import Output
+
+    from .stub_server import text_reply
+
+    verdict = {"three_parts": 5, "specificity": 5, "faithfulness": 5, "tone": 5, "completeness": 5, "comments": "fine"}
+    with StubServer() as stub:
+        stub.enqueue(text_reply("Five out of five, nicely done."), text_reply(json.dumps(verdict)))
+        settings = load_settings(base_url=stub.url, model="judge", runlog=False, max_attempts=1)
+        s = SAMPLES[0]
+        score = make_judge(settings)(s, Output(letter=s.reference, engine="llm"))
+        second = stub.chat_requests[1].body["messages"]
+    assert score.value == 1.0
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
+    assert second[2]["content"] == "Five out of five, nicely done."
+    assert "the judge's reply is not JSON" in second[3]["content"]
+
+
 def test_live_run_with_judge_against_a_stub_model(tmp_path):
     """`--live --judge` end to end, with the stub standing in for a model that follows the prompt."""
     from .stub_server import offline_responder, text_reply, user_text

@@ -229,6 +229,19 @@ def test_invented_corrective_action_is_sent_back(stub):
     assert "corrective_actions[4]: this corrective action is not one the seller reported" in reask
 
 
+def test_a_second_reask_carries_only_the_latest_reply(stub):
+    first, second = good_draft(), good_draft()
+    first["opening"] += " Invoice INV-11111 covers the period."
+    second["opening"] += " Invoice INV-22222 covers the period."
+    stub.enqueue(draft_reply(first), draft_reply(second), draft_reply(good_draft()))
+    result = draft()
+    assert result.exit_code == 0, result.stderr
+    third = stub.chat_requests[2].body["messages"]
+    assert [m["role"] for m in third] == ["system", "user", "assistant", "user"]  # bounded: not every earlier reply
+    assert "INV-22222" in third[2]["content"] and "INV-22222" in third[3]["content"]
+    assert "INV-11111" not in json.dumps(third)
+
+
 def test_tools_mode_reask_answers_the_tool_call(stub):
     stub.enqueue(draft_reply("{not json", mode="tools"), draft_reply(good_draft(), mode="tools"))
     result = draft("--mode", "tools")

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appealagent.engines.author import build_request, output_schema, parse_draft
+from appealagent.engines.author.request import build_request, output_schema
+from appealagent.engines.author.validate import parse_draft
 from appealagent.engines.offline import draft_offline
 from appealagent.errors import InputError
 from appealagent.facts.grounding import find_ungrounded

@@ -13,12 +13,21 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from appealagent.corpus.store import Letter
+from appealagent.engines.examples import load_pool
+from appealagent.engines.readiness import checks_pool
+from appealagent.engines.registry import choose
 from appealagent.errors import AppealAgentError, EngineError, InputError
+from appealagent.files import atomic_write, load_model
 from appealagent.letters.render import Format
+from appealagent.llm.client import LLMClient
+from appealagent.model.case import Case
+from appealagent.pipeline import DraftOutcome, adraft_case
+from appealagent.settings import Settings
 
 EXTENSIONS = {Format.text: ".txt", Format.markdown: ".md", Format.json: ".json"}
 
@@ -37,7 +46,7 @@ class BatchItem:
     message: str = ""
     exit_code: int = 0
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
 
@@ -60,36 +69,32 @@ async def run_batch(
     out_dir: Path,
     fmt: Format,
     engine: str,
-    settings: Any,
+    settings: Settings,
     jobs: int,
     force: bool = False,
     check: bool = True,
     explain: str | None = None,
-    render_output: Callable[[Any, Path], str],
+    render_output: Callable[[DraftOutcome, Path], str],
     on_done: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
     """Draft every case into out_dir; returns one item per case in input order."""
-    from appealagent.files import atomic_write, load_model
-    from appealagent.model.case import Case
-    from appealagent.pipeline import adraft_case, choose_engine
-
     check_names(case_files)
     items = [BatchItem(case_file=str(p)) for p in case_files]
     # `jobs` bounds the requests at the server (inside the client); twice as many cases may be
     # in progress, so one case's local work (prompt, grounding, checks) overlaps others' requests.
     jobs = max(1, jobs)
     sem = asyncio.Semaphore(2 * jobs if jobs > 1 else 1)
-    client = executor = corpus = None
-    if choose_engine(engine, settings.llm_configured) == "llm":
-        from appealagent.engines.author import checks_pool, load_pool
-        from appealagent.llm.client import LLMClient
-
+    client: LLMClient | None = None
+    executor: Executor | None = None
+    corpus: list[Letter] | None = None
+    choice = choose(engine, llm_configured=settings.llm_configured)
+    if choice.engine.needs_llm:
         try:
             client = LLMClient(settings, max_in_flight=jobs)
         except EngineError:
-            if engine == "llm":
+            if choice.fallback is None:
                 raise
-            client = None  # auto: every case falls back to offline with a warning
+            client = None  # auto: every case falls back with a warning
         if client is not None and check:
             executor = checks_pool(jobs, len(case_files), settings.check_workers)
         if client is not None:
@@ -118,8 +123,8 @@ async def run_batch(
                     await asyncio.to_thread(atomic_write, out.with_name(out.stem + ".zh.txt"), outcome.explanation.rstrip() + "\n", force=True)
                 item.engine = outcome.engine
                 checks = outcome.checks
-                item.errors = int(getattr(checks, "errors", 0) or 0) if checks is not None else 0
-                item.warnings = int(getattr(checks, "warnings", 0) or 0) if checks is not None else 0
+                item.errors = checks.errors if checks is not None else 0
+                item.warnings = checks.warnings if checks is not None else 0
                 item.status = "ready" if outcome.ready else "not_ready"
                 item.message = "; ".join(outcome.warnings)
                 item.exit_code = 0 if outcome.ready else 1

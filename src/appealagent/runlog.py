@@ -1,4 +1,4 @@
-"""Run logs: one JSON file per draft under `<data dir>/runs/`, listed by `appealagent history`.
+"""Run logs: one JSON file per draft under `<data dir>/runs/`, built here and listed by `appealagent history`.
 
 A seller or agency needs to know later which engine, model, prompt version and
 example letters produced a letter, how many requests it took and what it cost
@@ -16,11 +16,36 @@ import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from appealagent import paths
+from appealagent.checks.model import CheckReport
+from appealagent.engines.base import Trace
 from appealagent.errors import InputError
 from appealagent.files import atomic_write
+from appealagent.model.case import Case
+from appealagent.model.draft import DraftResult
+from appealagent.settings import Settings
+
+# A run record is JSON read back by `history` and by people: its values are as varied as the run.
+Record = dict[str, Any]
+
+
+class Drafted(Protocol):
+    """What the record reads from a finished draft (pipeline.DraftOutcome has all of it)."""
+
+    @property
+    def result(self) -> DraftResult: ...
+    @property
+    def letter(self) -> str: ...
+    @property
+    def checks(self) -> CheckReport | None: ...
+    @property
+    def warnings(self) -> list[str]: ...
+    @property
+    def explanation(self) -> str | None: ...
+    @property
+    def ready(self) -> bool: ...
 
 
 def runs_dir() -> Path:
@@ -37,6 +62,59 @@ def new_run_id(case_sha: str) -> str:
     return f"{now}-{case_sha[:8]}-{secrets.token_hex(2)}"
 
 
+def _checks_record(checks: CheckReport | None) -> Record | None:
+    if checks is None:
+        return None
+    findings = [{"rule_id": f.rule_id, "severity": f.severity, "message": f.message} for f in checks.findings]
+    return {"errors": checks.errors, "warnings": checks.warnings, "findings": findings}
+
+
+def build_record(
+    case: Case,
+    settings: Settings,
+    trace: Trace,
+    outcome: Drafted | None,
+    *,
+    engine: str,
+    tried_llm: bool,
+    case_file: str | None,
+    seconds: float,
+) -> Record:
+    """The run record: which case, engine, model and prompt, what happened on the way, and the letter."""
+    sha = case_hash(case.model_dump_json())
+    record: Record = {
+        "id": new_run_id(sha),
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "case_id": case.case_id,
+        "case_file": case_file,
+        "case_sha256": sha,
+        "violation_type": case.violation_type.value if case.violation_type else None,
+        "engine": outcome.result.engine if outcome is not None else engine,
+        "model": settings.model if tried_llm else None,
+        "base_url_host": settings.host if tried_llm else None,
+        "seconds": round(seconds, 3),
+    }
+    record.update(trace.record())
+    if outcome is None:
+        record.update(ready=False, letter=None)
+        return record
+    record.update(
+        ready=outcome.ready,
+        checks=_checks_record(outcome.checks),
+        missing=outcome.result.missing,
+        notes=outcome.result.notes,
+        warnings=outcome.warnings,
+        letter=outcome.letter,
+        explanation=outcome.explanation,
+    )
+    return record
+
+
+def write_record(record: Record, settings: Settings, raw_reply: str | None = None) -> Path:
+    """Save a record (scrubbed of the settings' secrets); raises OSError or InputError when it cannot."""
+    return save_run(record, secret_values=settings.secrets(), raw_reply=raw_reply)
+
+
 def _scrub(text: str, secret_values: list[str]) -> str:
     for value in secret_values:
         if value and len(value) >= 4:
@@ -44,7 +122,7 @@ def _scrub(text: str, secret_values: list[str]) -> str:
     return text
 
 
-def save_run(record: dict[str, Any], *, secret_values: Sequence[str] = (), raw_reply: str | None = None) -> Path:
+def save_run(record: Record, *, secret_values: Sequence[str] = (), raw_reply: str | None = None) -> Path:
     """Write the record (and the model's raw reply beside it, when a draft failed); return the record's path."""
     folder = runs_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -66,7 +144,7 @@ def _records() -> list[Path]:
     return sorted((p for p in folder.glob("*.json")), key=lambda p: p.name, reverse=True)
 
 
-def list_runs(limit: int = 20) -> list[dict[str, Any]]:
+def list_runs(limit: int = 20) -> list[Record]:
     """The newest runs first; a damaged file is listed as such rather than hiding the others."""
     out = []
     for path in _records()[: max(0, limit)]:
@@ -77,7 +155,7 @@ def list_runs(limit: int = 20) -> list[dict[str, Any]]:
     return out
 
 
-def load_run(run_id: str) -> dict[str, Any]:
+def load_run(run_id: str) -> Record:
     """A run by its id or a unique prefix of it (the `history` listing shows ids)."""
     run_id = run_id.strip()
     if not run_id or os.sep in run_id or "/" in run_id:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from appealagent.cli.app import app, err
 from appealagent.errors import EXIT_NOT_READY
+
+if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` stays fast
+    from appealagent.batch import BatchItem
+    from appealagent.letters.render import Format
+    from appealagent.pipeline import DraftOutcome
+    from appealagent.settings import Settings
 
 EXPLAIN_HEADER = "----- 中文说明 (for you to check every statement; do not submit this part) -----"
 
@@ -18,7 +25,7 @@ EXPLAIN_HEADER = "----- 中文说明 (for you to check every statement; do not s
 class _EchoHandler(logging.Handler):
     """Log records as 'appealagent: …' lines on the current stderr (works under CliRunner too)."""
 
-    def __init__(self, scrub: Any) -> None:
+    def __init__(self, scrub: Callable[[str], str]) -> None:
         super().__init__()
         self.scrub = scrub
 
@@ -29,7 +36,7 @@ class _EchoHandler(logging.Handler):
             pass
 
 
-def setup_logging(verbose: bool, settings: Any) -> None:
+def setup_logging(verbose: bool, settings: Settings) -> None:
     """Retries and re-asks are shown on stderr (warnings; with -v also info), scrubbed of secrets."""
     logger = logging.getLogger("appealagent")
     for h in list(logger.handlers):
@@ -41,7 +48,7 @@ def setup_logging(verbose: bool, settings: Any) -> None:
     logger.propagate = False
 
 
-def _summary(outcome: Any, case_file: Path | None = None) -> list[str]:
+def _summary(outcome: DraftOutcome, case_file: Path | None = None) -> list[str]:
     """Lines for stderr: gaps the seller must fill and the check summary."""
     lines = [f"warning: {w}" for w in outcome.warnings]
     result = outcome.result
@@ -68,13 +75,13 @@ def _summary(outcome: Any, case_file: Path | None = None) -> list[str]:
     return lines
 
 
-def _render_output(outcome: Any, case_file: Path, out_format: Any) -> str:
+def _render_output(outcome: DraftOutcome, case_file: Path, out_format: Format) -> str:
     from appealagent.letters.render import Format, render_json
 
     if out_format != Format.json:
         return outcome.letter
-    checks = outcome.checks.model_dump() if outcome.checks is not None and hasattr(outcome.checks, "model_dump") else None
-    extra: dict[str, Any] = {"checks": checks, "ready": outcome.ready, "case_file": str(case_file), "warnings": outcome.warnings, "run_id": outcome.run_id}
+    checks = outcome.checks.model_dump() if outcome.checks is not None else None
+    extra: dict[str, object] = {"checks": checks, "ready": outcome.ready, "case_file": str(case_file), "warnings": outcome.warnings, "run_id": outcome.run_id}
     if outcome.explanation is not None:
         extra["explanation"] = outcome.explanation
     return render_json(outcome.result, outcome.letter, extra)
@@ -120,11 +127,12 @@ def draft(
     Exit codes: 0 ready; 1 written but not ready (gaps or check errors); 2 bad input; 3 engine failure
     (in a batch: 3 if any case failed, else 1 if any is not ready).
     """
+    from appealagent.engines.registry import choose, engine_names
     from appealagent.errors import InputError
     from appealagent.files import atomic_write, load_model
     from appealagent.letters.render import Format
     from appealagent.model.case import Case
-    from appealagent.pipeline import choose_engine, draft_case, validate_request
+    from appealagent.pipeline import draft_case, validate_request
     from appealagent.settings import load_settings
 
     docx = fmt == "docx"
@@ -134,8 +142,8 @@ def draft(
         out_format = Format("text" if docx else fmt)
     except ValueError:
         raise InputError(f"--format: {fmt!r} is not one of text, markdown, json, docx") from None
-    if engine not in {"offline", "llm", "auto"}:
-        raise InputError(f"--engine: {engine!r} is not one of offline, llm, auto")
+    if engine not in engine_names():
+        raise InputError(f"--engine: {engine!r} is not one of {', '.join(engine_names())}")
     validate_request(engine, explain)
     if mode is not None and mode not in {"json_schema", "tools", "json_object"}:
         raise InputError(f"--mode: {mode!r} is not one of json_schema, tools, json_object")
@@ -144,7 +152,7 @@ def draft(
         redact=redact, send_openai_key_to_base_url=True if send_key else None, jobs=jobs,
     )
     setup_logging(verbose, settings)
-    if explain and choose_engine(engine, settings.llm_configured) == "offline" and not dry_run:
+    if explain and not choose(engine, llm_configured=settings.llm_configured).engine.needs_llm and not dry_run:
         raise InputError(f"--explain {explain} needs the LLM engine: set OPENAI_API_KEY or --base-url and use --engine llm")
 
     if out_dir is not None or len(case_files) > 1:
@@ -166,7 +174,7 @@ def draft(
     if dry_run:
         from appealagent.pipeline import dry_run_request
 
-        body = dry_run_request(case, settings)
+        body = dry_run_request(case, settings, engine)
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
         err(f"dry run: this request would go to {settings.effective_base_url}/chat/completions (model {settings.model}); nothing was sent")
         return
@@ -197,7 +205,7 @@ def draft(
         raise typer.Exit(EXIT_NOT_READY)
 
 
-def _batch(case_files: list[Path], out_dir: Path, out_format: Any, engine: str, settings: Any, force: bool, check: bool, explain: str | None, summary_json: bool) -> None:
+def _batch(case_files: list[Path], out_dir: Path, out_format: Format, engine: str, settings: Settings, force: bool, check: bool, explain: str | None, summary_json: bool) -> None:
     import asyncio
 
     from rich.console import Console
@@ -217,7 +225,7 @@ def _batch(case_files: list[Path], out_dir: Path, out_format: Any, engine: str, 
     with progress:
         task = progress.add_task("", total=len(case_files))
 
-        def done(item: Any) -> None:
+        def done(item: BatchItem) -> None:
             progress.update(task, advance=1, description=Path(item.case_file).name)
 
         items = asyncio.run(

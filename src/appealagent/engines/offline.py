@@ -14,7 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from appealagent.catalog.datafiles import metric_info, type_wording
+from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.errors import InputError
+from appealagent.llm.request import Body
 from appealagent.model.case import (
     AppealRoute,
     Case,
@@ -27,8 +29,9 @@ from appealagent.model.case import (
     missing_for_draft,
 )
 from appealagent.model.draft import AppealDraft, DraftResult
-from appealagent.model.kinds import is_appeal
+from appealagent.model.kinds import is_appeal, is_drafted
 from appealagent.model.kinds import wording as kind_wording
+from appealagent.settings import Settings
 
 
 def fmt_date(value: dt.date) -> str:
@@ -174,7 +177,7 @@ def _opening(case: Case, w: _Writer) -> str:
             "Below we set out the root cause, the corrective actions we have already completed, "
             "and the measures now in place to prevent a recurrence."
         )
-    return f"{kind_wording(case.letter_kind)['greeting']}\n\n" + " ".join(parts)
+    return f"{(kind_wording(case.letter_kind) or {})['greeting']}\n\n" + " ".join(parts)
 
 
 def _targets(items: Sequence[CorrectiveAction | PreventiveMeasure], rc_id: str | None) -> bool:
@@ -249,9 +252,9 @@ def _end(text: str) -> str:
 def _corrective(case: Case, w: _Writer) -> list[str]:
     names = _evidence_names(case)
     items = [_action_text(a, w, f"corrective_actions[{i}]", names) for i, a in enumerate(case.corrective_actions)]
-    resolved = [o for o in case.orders if o.resolution and not has_cjk(o.resolution)]
+    resolved = [(o.order_id, o.resolution) for o in case.orders if o.resolution and not has_cjk(o.resolution)]
     if resolved:
-        items.append("For each affected order: " + "; ".join(f"{o.order_id}: {o.resolution.rstrip('.')}" for o in resolved) + ".")
+        items.append("For each affected order: " + "; ".join(f"{order_id}: {resolution.rstrip('.')}" for order_id, resolution in resolved) + ".")
     if not items and "corrective_actions" not in _required_parts(case):
         return []
     if not items:
@@ -342,3 +345,20 @@ def draft_offline(case: Case) -> DraftResult:
     if case.route == AppealRoute.plan_of_action and is_appeal(case.letter_kind):
         w.notes.extend(_required_notes(case))
     return DraftResult(draft=draft, engine="offline", letter_kind=case.letter_kind.value, notes=w.notes, missing=missing_for_draft(case))
+
+
+class OfflineEngine:
+    """The offline engine behind the engine protocol (`--engine offline`; the fallback under auto)."""
+
+    name = "offline"
+    label = "offline engine"
+    needs_llm = False
+
+    def supports(self, kind: LetterKind) -> bool:
+        return is_drafted(kind)
+
+    def preview(self, case: Case, settings: Settings) -> Body | None:
+        return None  # nothing is sent anywhere
+
+    async def draft(self, case: Case, ctx: EngineContext) -> EngineRun:
+        return EngineRun(result=draft_offline(case))

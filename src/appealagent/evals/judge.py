@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 from appealagent.evals.dataset import Sample
 from appealagent.evals.scorers import Output, Score, ScoreFn
+from appealagent.llm.client import LLMClient
+from appealagent.llm.prompts import load_prompt
+from appealagent.llm.reask import AskFailed, Exchange, Invalid, ask
+from appealagent.llm.request import chat_body, json_object_output
+from appealagent.redact import Redactor
+from appealagent.settings import Settings
 
 CRITERIA = ("three_parts", "specificity", "faithfulness", "tone", "completeness")
+MAX_TOKENS = 600
+REASKS = 1  # a verdict that is not the JSON asked for is sent back once; then the case has no judge score
 
 
 def parse_verdict(text: str | None) -> Score:
@@ -40,26 +47,31 @@ def parse_verdict(text: str | None) -> Score:
     return Score((mean - 1) / 4, f"rubric mean {mean:.1f}/5", details)
 
 
-def make_judge(settings: Any) -> ScoreFn:
-    """A scorer that asks the configured model to grade each letter with the rubric."""
-    from appealagent.llm.client import CallStats, LLMClient
-    from appealagent.llm.prompts import load_prompt
-    from appealagent.redact import Redactor
+async def _verdict(raw: str | None) -> Score:
+    score = parse_verdict(raw)
+    if score.value is None:
+        raise Invalid([f"{score.explanation}; reply with one JSON object giving every criterion a whole number from 1 to 5"])
+    return score
 
+
+def make_judge(settings: Settings) -> ScoreFn:
+    """A scorer that asks the configured model to grade each letter with the rubric."""
     prompt = load_prompt("judge")
 
-    async def ask(sample: Sample, output: Output) -> Score:
+    async def grade(sample: Sample, output: Output) -> Score:
         # The judge is a third-party model too: it sees the same placeholders the drafting model saw.
         r = Redactor.for_case(sample.case, enabled=settings.redact)
         case_json = r.redact_obj(sample.case.model_dump(mode="json", exclude_none=True))
         messages = prompt.render(case_json=case_json, letter=r.redact_text(output.letter), reference=r.redact_text(sample.reference))
-        body: dict[str, Any] = {"model": settings.model, "messages": messages, "response_format": {"type": "json_object"}}
-        body[settings.tokens_field] = 600
+        body = chat_body(settings, messages, max_tokens=MAX_TOKENS, output=json_object_output())
+        exchange = Exchange()
         async with LLMClient(settings) as client:
-            reply = await client.complete(body, CallStats())
-        return parse_verdict(reply.content)
+            try:
+                return await ask(client, body, _verdict, reasks=REASKS, exchange=exchange)
+            except AskFailed:
+                return parse_verdict(exchange.raw)  # the last reply's own reason for having no score
 
     def judge(sample: Sample, output: Output) -> Score:
-        return asyncio.run(ask(sample, output))
+        return asyncio.run(grade(sample, output))
 
     return judge

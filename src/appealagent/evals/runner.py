@@ -20,6 +20,8 @@ from typing import Any
 from appealagent.errors import AppealAgentError
 from appealagent.evals.dataset import Sample
 from appealagent.evals.scorers import DEFAULT_SCORERS, Output, Score, ScoreFn, score_all
+from appealagent.pipeline import draft_case
+from appealagent.settings import Settings
 
 Solver = Callable[[Sample], Output]
 
@@ -157,7 +159,6 @@ def run_eval(
 
 def offline_solver() -> Solver:
     """The offline engine through the seller's own entry point."""
-    from appealagent.pipeline import draft_case
 
     def solve(sample: Sample) -> Output:
         outcome = draft_case(sample.case, engine="offline", check=False)
@@ -167,12 +168,11 @@ def offline_solver() -> Solver:
     return solve
 
 
-def llm_solver(settings: Any, *, origin: str, before: Callable[[Sample], None] | None = None) -> Solver:
+def llm_solver(settings: Settings, *, origin: str, before: Callable[[Sample], None] | None = None) -> Solver:
     """The LLM engine through `pipeline.draft_case(case, engine="llm", settings=…)`.
 
     `before` runs ahead of each case (the replay server uses it to pick the recording).
     """
-    from appealagent.pipeline import draft_case
 
     def solve(sample: Sample) -> Output:
         if before is not None:
@@ -181,9 +181,10 @@ def llm_solver(settings: Any, *, origin: str, before: Callable[[Sample], None] |
         outcome = draft_case(sample.case, engine="llm", settings=settings, check=True)
         result = outcome.result
         meta: dict[str, Any] = {"notes": list(result.notes), "missing": list(result.missing)}
-        for key in ("requests", "reasks", "prompt", "model", "usage"):
-            if key in result.meta:
-                meta[key] = result.meta[key]
+        draft_meta = result.meta
+        for key in ("requests", "prompt", "model", "usage"):
+            if key in draft_meta:
+                meta[key] = draft_meta[key]
         return Output(letter=outcome.letter, engine="llm", origin=origin, meta=meta)
 
     return solve

@@ -9,18 +9,27 @@ sees that it came from a model and confirms it in the interview.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from appealagent.errors import EngineError
 from appealagent.intake.core import Classification, IntakeResult
+from appealagent.llm.client import LLMClient
+from appealagent.llm.prompts import load_prompt
+from appealagent.llm.reask import Invalid, ask
+from appealagent.llm.request import Body, chat_body, json_object_output, json_schema_output
 from appealagent.model.case import ViolationType
+from appealagent.redact import Redactor
+from appealagent.settings import Settings
 
 _SPACE = re.compile(r"\s+")
 _JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+MAX_TOKENS = 400
+# One reply only: the rules' reading already stands, and a second opinion that needs
+# correcting is not worth a second request; a bad reply is reported and dropped.
+REASKS = 0
 
 
 class IntakeSuggestion(BaseModel):
@@ -34,7 +43,7 @@ class IntakeSuggestion(BaseModel):
     account_level: bool | None = None
 
 
-def _schema() -> dict[str, Any]:
+def _schema() -> Body:
     return {
         "type": "object",
         "additionalProperties": False,
@@ -50,9 +59,6 @@ def _schema() -> dict[str, Any]:
 
 def build_messages(result: IntakeResult, redact: bool = True) -> list[dict[str, str]]:
     """Exactly what is sent: the notice (private values replaced) and the rules' candidates."""
-    from appealagent.llm.prompts import load_prompt
-    from appealagent.redact import Redactor
-
     notice = result.case.notification.text or ""
     text = Redactor(enabled=redact).redact_text(notice)
     candidates = ", ".join(f"{c.violation_type.value} {c.confidence:.2f}" for c in result.classifications[:5]) or "none"
@@ -64,18 +70,22 @@ def _norm(text: str) -> str:
 
 
 def parse_suggestion(raw: str | None, notice: str) -> IntakeSuggestion:
-    """Validate the reply and keep only quotes that are really in the notice."""
+    """Validate the reply and keep only quotes that are really in the notice (raises Invalid, an EngineError)."""
     match = _JSON_OBJECT.search(raw or "")
     if not match:
-        raise EngineError("the model's intake suggestion was not JSON")
+        raise Invalid(["the reply is not a JSON object; reply with one JSON object only"], "the model's intake suggestion was not JSON")
     try:
         suggestion = IntakeSuggestion.model_validate(json.loads(match.group(0)))
     except (json.JSONDecodeError, ValidationError) as exc:
-        raise EngineError(f"the model's intake suggestion was invalid: {str(exc).splitlines()[0]}") from None
+        first = str(exc).splitlines()[0]
+        raise Invalid([first], f"the model's intake suggestion was invalid: {first}") from None
     haystack = _norm(notice)
     suggestion.phrases = [p for p in suggestion.phrases if p.strip() and _norm(p) in haystack]
     if suggestion.violation_type is not None and not suggestion.phrases:
-        raise EngineError("the model quoted nothing from the notice to support its suggestion; it was discarded")
+        raise Invalid(
+            ["phrases: none of the quotes is in the notice word for word; quote the notice exactly"],
+            "the model quoted nothing from the notice to support its suggestion; it was discarded",
+        )
     return suggestion
 
 
@@ -105,24 +115,20 @@ def _rules_weaker(result: IntakeResult, suggestion: IntakeSuggestion) -> bool:
     return suggestion.confidence > top
 
 
-async def _ask(result: IntakeResult, settings: Any) -> IntakeSuggestion:
-    from appealagent.llm.client import CallStats, LLMClient
+async def _ask(result: IntakeResult, settings: Settings) -> IntakeSuggestion:
+    notice = result.case.notification.text or ""
+    output = json_schema_output("intake_suggestion", _schema()) if settings.output_mode == "json_schema" else json_object_output()
+    temperature = 0.0 if settings.temperature is not None else None
+    body = chat_body(settings, build_messages(result, settings.redact), max_tokens=MAX_TOKENS, temperature=temperature, output=output)
 
-    body: dict[str, Any] = {"model": settings.model, "messages": build_messages(result, settings.redact), settings.tokens_field: 400}
-    if settings.temperature is not None:
-        body["temperature"] = 0
-    if settings.output_mode == "json_schema":
-        body["response_format"] = {"type": "json_schema", "json_schema": {"name": "intake_suggestion", "schema": _schema(), "strict": True}}
-    else:
-        body["response_format"] = {"type": "json_object"}
+    async def validate(raw: str | None) -> IntakeSuggestion:
+        return parse_suggestion(raw, notice)
+
     async with LLMClient(settings) as client:
-        reply = await client.complete(body, CallStats())
-    return parse_suggestion(reply.content, result.case.notification.text or "")
+        return await ask(client, body, validate, reasks=REASKS)
 
 
-def assist(result: IntakeResult, settings: Any) -> IntakeResult:
+def assist(result: IntakeResult, settings: Settings) -> IntakeResult:
     """Ask the configured LLM and fold its checked suggestion into the result."""
-    import asyncio
-
     suggestion = asyncio.run(_ask(result, settings))
     return apply_suggestion(result, suggestion, settings.model)

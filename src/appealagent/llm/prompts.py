@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 from appealagent.errors import InputError
+from appealagent.model.draft import PromptInfo
 from appealagent.paths import prompts_dir
 
 MARKER_RE = re.compile(r"^===\s*(system|user|assistant)\s*===\s*$", re.M)
@@ -37,9 +38,9 @@ class Prompt:
     description: str = ""
 
     @property
-    def info(self) -> dict[str, str]:
+    def info(self) -> PromptInfo:
         """What a run log records about the prompt."""
-        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+        return PromptInfo(id=self.id, version=self.version, sha256=self.sha256)
 
     def render(self, **inputs: Any) -> list[dict[str, str]]:
         """Chat messages for these inputs; the inputs must be exactly the declared ones."""

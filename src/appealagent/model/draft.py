@@ -8,6 +8,35 @@ lists of strings) so it doubles as a strict JSON schema for LLM output.
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict  # pydantic needs typing_extensions' TypedDict before Python 3.12
+
+
+class PromptInfo(TypedDict):
+    """Which prompt file wrote a draft: id, version and the sha256 of its text."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+class DraftMeta(TypedDict, total=False):
+    """How a draft was made, shown in --format json as "meta"; an engine sets only the keys it knows.
+
+    A TypedDict rather than a model so the JSON keeps exactly the keys that were set
+    (an offline letter's meta is `{}`).
+    """
+
+    model: str
+    base_url_host: str
+    output_mode: str
+    prompt: PromptInfo
+    retrieved: list[str]
+    requests: int
+    usage: dict[str, int]
+    input_chars: int
+    redacted: bool
+    explain_prompt: PromptInfo
+    fallback_from: str
 
 
 class AppealDraft(BaseModel):
@@ -30,4 +59,4 @@ class DraftResult(BaseModel):
     letter_kind: str = Field("account_appeal", description="Decides the headings the letter is rendered with.")
     notes: list[str] = Field(default_factory=list, description="Gaps and warnings for the seller, shown beside the letter.")
     missing: list[str] = Field(default_factory=list, description="Case fields a complete letter still needs.")
-    meta: dict[str, object] = Field(default_factory=dict)
+    meta: DraftMeta = Field(default_factory=lambda: DraftMeta())

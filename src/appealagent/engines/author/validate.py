@@ -1,0 +1,125 @@
+"""What is wrong with an author reply, as lines the model can act on.
+
+A reply must be an `AppealDraft` (pydantic validates it); once the redacted
+values are restored, every specific must be grounded in the case, an English
+letter must not slip into Chinese, each of the three answers must be there, and
+the rendered letter must pass the error-level checks. Rules that the offline
+letter of the same case already fails point at gaps in the case, not at the
+model, so they never trigger a re-ask.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+
+from appealagent.checks.model import CheckReport
+from appealagent.engines.author.request import LANGUAGE_NAMES
+from appealagent.engines.base import EngineContext
+from appealagent.engines.offline import draft_offline
+from appealagent.engines.readiness import acheck, error_findings
+from appealagent.facts.grounding import CaseFacts, find_ungrounded, sections
+from appealagent.letters.render import render_letter
+from appealagent.llm.reask import Invalid
+from appealagent.model.case import Case, Language, has_cjk
+from appealagent.model.draft import AppealDraft, DraftResult
+
+FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
+
+
+def parse_draft(raw: str | None) -> AppealDraft:
+    """Validate a reply as an AppealDraft (tolerating a ```json fence some servers add)."""
+    if raw is None:
+        raise ValueError("the reply was empty")
+    text = raw.strip()
+    fenced = FENCE_RE.match(text)
+    if fenced:
+        text = fenced.group(1)
+    return AppealDraft.model_validate_json(text)
+
+
+def validation_problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors(include_url=False)[:8]:
+        loc = ".".join(str(p) for p in err["loc"]) or "(reply)"
+        if err["type"] == "json_invalid":
+            problems.append(f"the reply is not valid JSON ({err['msg']}); reply with one JSON object with the five fields")
+        else:
+            problems.append(f"{loc}: {err['msg']}")
+    return problems
+
+
+def offline_letter(case: Case) -> str | None:
+    """The offline engine's letter for this case, the yardstick for what the case itself lacks."""
+    try:
+        return render_letter(draft_offline(case))
+    except Exception:  # e.g. a letter kind the offline engine does not draft
+        return None
+
+
+def cjk_names(case: Case) -> list[str]:
+    """Names the letter may quote as they are, even in Chinese (a store or company name, a product title)."""
+    owner = case.notification.rights_owner
+    names = [case.seller.store_name, case.seller.legal_name, case.seller.contact_name, *(a.title for a in case.asins)]
+    names += [owner.name, owner.brand] if owner else []
+    names += [d.issuer for d in case.evidence]
+    return sorted({n for n in names if n and has_cjk(n)}, key=len, reverse=True)
+
+
+class DraftValidator:
+    """Turns one reply into a usable draft or raises Invalid; remembers what the run log needs."""
+
+    def __init__(self, case: Case, ctx: EngineContext) -> None:
+        self.case = case
+        self.ctx = ctx
+        self.facts = CaseFacts(case)
+        self.report: CheckReport | None = None  # the checks' report on the accepted draft (text format)
+        self.ungrounded: list[dict[str, str]] = []
+        self._baseline: set[str] | None = None
+
+    async def __call__(self, raw: str | None) -> AppealDraft:
+        self.ungrounded, self.report = [], None
+        try:
+            parsed = parse_draft(raw)
+        except ValidationError as exc:
+            raise Invalid(validation_problems(exc)) from None
+        except ValueError as exc:
+            raise Invalid([str(exc)]) from None
+        redactor = self.ctx.redactor
+        draft = AppealDraft.model_validate(redactor.restore_obj(parsed.model_dump()))
+        problems = await self.problems(draft)
+        if problems:
+            raise Invalid(problems)
+        return draft
+
+    async def problems(self, draft: AppealDraft) -> list[str]:
+        """Everything wrong with a restored draft."""
+        case = self.case
+        ungrounded = find_ungrounded(draft, case, self.facts)
+        self.ungrounded = [u.as_dict() for u in ungrounded]
+        problems = [u.message() for u in ungrounded]
+        if case.letter_language not in (Language.zh, Language.ja):
+            language = LANGUAGE_NAMES.get(case.letter_language, "English")
+            names = cjk_names(case)
+            for where, text in sections(draft):
+                for name in names:
+                    text = text.replace(name, " ")
+                if has_cjk(text):
+                    problems.append(f"{where}: contains Chinese characters; the whole letter must be in {language}")
+        for name in ("root_causes", "corrective_actions", "preventive_measures"):
+            if not getattr(draft, name):
+                problems.append(f"{name}: empty; give at least one item (or a [TO COMPLETE: …] marker)")
+        if self.ctx.check and not problems:
+            letter = render_letter(DraftResult(draft=draft, engine="llm", letter_kind=case.letter_kind.value))
+            self.report = await acheck(letter, case, self.ctx.executor)
+            errors = error_findings(self.report)
+            baseline = await self._baseline_rules() if errors else set()
+            problems += [f"check {f.rule_id}: {f.message}" for f in errors if f.rule_id not in baseline]
+        return problems
+
+    async def _baseline_rules(self) -> set[str]:
+        if self._baseline is None:
+            letter = offline_letter(self.case)
+            self._baseline = {f.rule_id for f in error_findings(await acheck(letter, self.case, self.ctx.executor))} if letter else set()
+        return self._baseline

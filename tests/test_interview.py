@@ -14,15 +14,10 @@ from typer.testing import CliRunner
 
 from appealagent.cli import app
 from appealagent.errors import InputError
-from appealagent.interview import questions as qs
-from appealagent.interview.core import (
-    AnswersFileAsker,
-    Interview,
-    Progress,
-    ScriptedAsker,
-    ScriptExhausted,
-    new_progress,
-)
+from appealagent.interview import plan as qs
+from appealagent.interview.askers import AnswersFileAsker, ScriptedAsker, ScriptExhausted
+from appealagent.interview.flow import Interview
+from appealagent.interview.progress import Progress, new_progress
 from appealagent.model.case import Case, ViolationType, has_cjk
 
 NOTICES = Path(__file__).parent / "data" / "notices"

@@ -17,15 +17,12 @@ import copy
 from functools import cache
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from appealagent.interview.schema import Common, Option, Question, QuestionDataError, QuestionSet
 from appealagent.paths import package_data_dir
 
 QUESTIONS_DIR = "questions"
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster at start-up
 
 RawQuestion = dict[str, Any]  # a question as YAML gives it, before merging and validation
 
@@ -35,8 +32,11 @@ def _read_cached(name: str) -> object:
     path = package_data_dir() / QUESTIONS_DIR / f"{name}.yaml"
     if not path.is_file():
         raise QuestionDataError(f"question set {name!r} not found ({path})")
+    import yaml  # third-party and ~20 ms: paid when questions are first read, not by `appealagent --help`
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
     with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_LOADER)
+        return yaml.load(fh, Loader=loader)
 
 
 def _read(name: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appealagent.errors import InputError
 from appealagent.files import atomic_write, load_model, read_text
@@ -28,6 +28,8 @@ Lang = Literal["en", "zh"]
 
 class Progress(BaseModel):
     """The interview's memory, saved next to the case (`CASE.json.progress`) after every answer."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at CLI start-up
 
     format: Literal["appealagent-interview-progress"] = PROGRESS_FORMAT
     version: int = PROGRESS_VERSION

@@ -29,7 +29,8 @@ class QuestionDataError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # defer_build: the validators are built on first use, not when `appealagent --help` imports the CLI
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class Bi(_Strict):

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -165,7 +165,7 @@ def _load_answers(path: Path) -> dict[str, AnswerFileValue]:
     return {str(k): v for k, v in data.items()}
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     if isinstance(value, dict) and "name" in value and "value" in value:
         return f"{value['name']} {value['value']:g}" if isinstance(value["value"], (int, float)) else str(value["name"])
     if isinstance(value, dict):
@@ -179,7 +179,7 @@ def _notice_summary(result: IntakeResult, lang: str) -> list[str]:
     labels = load_common().labels.get("notice_field", {})
     common = load_common().labels
 
-    def show(key: str, value: Any) -> str:
+    def show(key: str, value: object) -> str:
         if isinstance(value, bool):
             return ui("word_yes" if value else "word_no", lang)
         table = common.get(key, {})

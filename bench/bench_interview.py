@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from appealagent.interview import questions as qs
-from appealagent.interview.core import Interview, ScriptedAsker, new_progress
+from appealagent.interview import plan as qs
+from appealagent.interview.askers import ScriptedAsker
+from appealagent.interview.flow import Interview
+from appealagent.interview.progress import new_progress
 from appealagent.model.case import ViolationType
 from test_interview import LSR
 

@@ -14,15 +14,11 @@ from typer.testing import CliRunner
 
 from appealagent.cli import app
 from appealagent.errors import InputError
-from appealagent.interview import questions as qs
-from appealagent.interview.core import (
-    AnswersFileAsker,
-    Interview,
-    Progress,
-    ScriptedAsker,
-    ScriptExhausted,
-    new_progress,
-)
+from appealagent.interview import plan as qs
+from appealagent.interview.answer_types import strategy_for
+from appealagent.interview.askers import AnswersFileAsker, ScriptedAsker, ScriptExhausted
+from appealagent.interview.flow import Interview
+from appealagent.interview.progress import Progress, new_progress
 from appealagent.model.case import Case, ViolationType, has_cjk
 
 NOTICES = Path(__file__).parent / "data" / "notices"
@@ -425,6 +421,38 @@ def test_broken_fills_path_is_reported() -> None:
     q = qs.Question(id="y", type="yes_no", text=qs.Bi(en="y", zh="y"),
                     follow_ups=[qs.FollowUp(when="maybe", ask=[qs.Question(id="z", type="note", text=qs.Bi(en="z", zh="z"))])])
     assert any("must be true or false" in p for p in qs.check_question(q, None))
+
+
+def test_unknown_question_type_is_reported_not_guessed() -> None:
+    q = qs.Question(id="x", type="slider", text=qs.Bi(en="x", zh="x"), fills="seller.store_name")
+    assert any("unknown question type 'slider'" in p for p in qs.check_question(q, None))
+    q = qs.Question(id="y", type="text", text=qs.Bi(en="y", zh="y"), options=[qs.Option(value="a", en="A", zh="甲")])
+    assert any("only choice and checklist questions take options" in p for p in qs.check_question(q, None))
+
+
+@pytest.mark.parametrize(
+    ("qtype", "typed", "value", "shown"),
+    [
+        ("text", " Weekend orders ", "Weekend orders", "Weekend orders"),
+        ("email", "ops@example.com", "ops@example.com", "ops@example.com"),
+        ("date", "12 March 2026", "2026-03-12", "2026-03-12"),
+        ("percentage", "7,8 %", 7.8, "7.8"),
+        ("number", "1,200", 1200, "1200"),
+        ("yes_no", "是", True, "yes"),
+        ("asin_list", "b0ck7tq2m4 B0D1R8WX5N", ["B0CK7TQ2M4", "B0D1R8WX5N"], "B0CK7TQ2M4; B0D1R8WX5N"),
+        ("order_list", "112-4839201-7745213", ["112-4839201-7745213"], "112-4839201-7745213"),
+        ("list", "first; second", ["first", "second"], "first; second"),
+        ("choice", "2", "b", "Bee"),
+        ("checklist", "2,1", ["a", "b"], "Ay; Bee"),
+    ],
+)
+def test_each_type_parses_shows_and_gives_back_what_it_read(qtype: str, typed: str, value: Any, shown: str) -> None:
+    options = [qs.Option(value="a", en="Ay", zh="甲"), qs.Option(value="b", en="Bee", zh="乙")] if qtype in {"choice", "checklist"} else []
+    q = qs.Question(id="q", type=qtype, text=qs.Bi(en="q", zh="问"), options=options)
+    strategy = strategy_for(q)
+    assert strategy.parse(q, typed) == value
+    assert strategy.format(q, value, "en") == shown
+    assert strategy.parse(q, strategy.to_text(q, value)) == value  # Enter keeps the answer as it was
 
 
 def test_question_file_without_chinese_is_refused(tmp_path: Path) -> None:

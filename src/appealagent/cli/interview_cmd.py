@@ -2,24 +2,39 @@
 
 The terminal side only: reading the notice, the rich prompts, saving after every
 answer, Ctrl-C/hang-up handling and the closing draft. The flow itself lives in
-`appealagent.interview.core` and the questions in data/questions/*.yaml.
+`appealagent.interview.flow` and the questions in data/questions/*.yaml.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shlex
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
 
 from appealagent.cli.app import app, err
-from appealagent.errors import EXIT_INTERRUPTED
+from appealagent.cli.draft_cmd import _summary
+from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError, InputError, OutputExistsError
+from appealagent.files import load_model, load_user_yaml, read_text
+from appealagent.interview import progress as progress_file
+from appealagent.interview.answer_types import parse_yes_no
+from appealagent.interview.askers import AnswerFileValue, AnswersFileAsker, Asker, Prompt
+from appealagent.interview.flow import Interview
+from appealagent.interview.plan import answer_keys, load_common
+from appealagent.interview.progress import Progress, new_progress
+from appealagent.interview.wording import error_text, ui
+from appealagent.model.case import Case, ViolationType
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from appealagent.intake.core import IntakeResult
 
 EXIT_HANGUP = 129
 
@@ -42,11 +57,19 @@ Examples:
 Exit codes: 0 case saved; 2 bad input (no terminal and no --answers, a missing or invalid answer in --answers, refusing to overwrite an existing case); 130 interrupted (answers kept)."""
 
 
+@dataclass
+class _State:
+    """What the Ctrl-C handler needs to know: the interview language and whether anything was saved yet."""
+
+    lang: str
+    saved: bool = False
+
+
 class _Hangup(KeyboardInterrupt):
     """The terminal went away (SIGHUP): stop like Ctrl-C; every answer is already saved."""
 
 
-def _on_hangup(signum: int, frame: Any) -> None:
+def _on_hangup(signum: int, frame: FrameType | None) -> None:
     raise _Hangup()
 
 
@@ -55,15 +78,15 @@ class TerminalAsker:
 
     interactive = True
 
-    def __init__(self, console: Any) -> None:
+    def __init__(self, console: Console) -> None:
         self.console = console
 
-    def say(self, text: Any) -> None:
+    def say(self, text: object) -> None:
         from rich.text import Text
 
         self.console.print(Text(text) if isinstance(text, str) else text)
 
-    def ask(self, question: Any, default: str | None) -> str:
+    def ask(self, question: Prompt, default: str | None) -> str:
         from rich.text import Text
 
         c = self.console
@@ -100,16 +123,16 @@ class TerminalAsker:
 class _EchoAsker:
     """Wraps the answers-file asker so its notes still reach the user (stdout)."""
 
-    def __init__(self, inner: Any, console: Any) -> None:
+    def __init__(self, inner: AnswersFileAsker, console: Console) -> None:
         self.inner = inner
         self.console = console
         self.interactive = False
         self.source = inner.source
 
-    def ask(self, question: Any, default: str | None) -> str:
+    def ask(self, question: Prompt, default: str | None) -> str:
         return self.inner.ask(question, default)
 
-    def say(self, text: Any) -> None:
+    def say(self, text: object) -> None:
         from rich.text import Text
 
         self.console.print(Text(text) if isinstance(text, str) else text)
@@ -123,15 +146,7 @@ def _default_lang() -> str:
     return "en"
 
 
-def _progress_path(case_path: Path) -> Path:
-    return case_path.with_name(case_path.name + ".progress")
-
-
 def _print_question_keys(violation_type: str, lang: str) -> None:
-    from appealagent.errors import InputError
-    from appealagent.interview.questions import answer_keys
-    from appealagent.model.case import ViolationType
-
     if violation_type not in {t.value for t in ViolationType}:
         raise InputError(f"--list-questions: {violation_type!r} is not a violation type (see `appealagent schema`)")
     for row in answer_keys(violation_type, lang):
@@ -143,17 +158,14 @@ def _print_question_keys(violation_type: str, lang: str) -> None:
             typer.echo(f"    options: {', '.join(map(str, row['options']))}")
 
 
-def _load_answers(path: Path) -> dict[str, Any]:
-    from appealagent.errors import InputError
-    from appealagent.files import load_user_yaml
-
+def _load_answers(path: Path) -> dict[str, AnswerFileValue]:
     data = load_user_yaml(path, what="answers file")
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping of question id → answer, e.g. `store_name: Harbourlight Home`")
     return {str(k): v for k, v in data.items()}
 
 
-def _short(value: Any) -> str:
+def _short(value: object) -> str:
     if isinstance(value, dict) and "name" in value and "value" in value:
         return f"{value['name']} {value['value']:g}" if isinstance(value["value"], (int, float)) else str(value["name"])
     if isinstance(value, dict):
@@ -163,13 +175,11 @@ def _short(value: Any) -> str:
     return str(value)
 
 
-def _notice_summary(result: Any, lang: str) -> list[str]:
-    from appealagent.interview.questions import load_common, ui
-
+def _notice_summary(result: IntakeResult, lang: str) -> list[str]:
     labels = load_common().labels.get("notice_field", {})
     common = load_common().labels
 
-    def show(key: str, value: Any) -> str:
+    def show(key: str, value: object) -> str:
         if isinstance(value, bool):
             return ui("word_yes" if value else "word_no", lang)
         table = common.get(key, {})
@@ -191,14 +201,12 @@ def _notice_summary(result: Any, lang: str) -> list[str]:
     return lines
 
 
-def _read_notice(notice: str | None, answers: dict[str, Any] | None, asker: Any, lang: str) -> str:
-    from appealagent.files import read_text
-    from appealagent.interview.questions import ui
-
+def _read_notice(notice: str | None, answers: dict[str, AnswerFileValue] | None, asker: Asker, lang: str) -> str:
     if notice is not None:
         return read_text(notice, what="notice")
     if answers is not None:
         return str(answers.get("notice") or "")
+    assert isinstance(asker, TerminalAsker)
     return asker.read_block(ui("paste_notice", lang))
 
 
@@ -216,8 +224,6 @@ def interview(
     ),
 ) -> None:
     from rich.console import Console
-
-    from appealagent.errors import InputError, OutputExistsError
 
     if lang is not None and lang not in {"zh", "en"}:
         raise InputError(f"--lang: {lang!r} is not one of zh, en")
@@ -238,20 +244,16 @@ def interview(
     answer_map = _load_answers(answers) if answers is not None else None
 
     console = Console(highlight=False, soft_wrap=True)
-    from appealagent.interview.core import AnswersFileAsker
-
-    asker: Any = TerminalAsker(console) if interactive else _EchoAsker(AnswersFileAsker(answer_map or {}, str(answers)), console)
+    asker: TerminalAsker | _EchoAsker = TerminalAsker(console) if interactive else _EchoAsker(AnswersFileAsker(answer_map or {}, str(answers)), console)
     old_handler = signal.signal(signal.SIGHUP, _on_hangup) if interactive and hasattr(signal, "SIGHUP") else None
-    state: dict[str, Any] = {"lang": lang or _default_lang(), "saved": False}
+    state = _State(lang=lang or _default_lang())
     try:
         _run(asker, console, interactive=interactive, notice=notice, resume=resume, lang=lang, out=out, answer_map=answer_map, state=state)
     except _Hangup:
         raise typer.Exit(EXIT_HANGUP) from None
     except (KeyboardInterrupt, EOFError):
-        from appealagent.interview.questions import ui
-
         try:
-            err(ui("resume_hint", state["lang"], path=shlex.quote(str(out))) if state["saved"] else ui("nothing_saved", state["lang"]))
+            err(ui("resume_hint", state.lang, path=shlex.quote(str(out))) if state.saved else ui("nothing_saved", state.lang))
         except Exception:  # the terminal may be gone
             pass
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -260,18 +262,15 @@ def interview(
             signal.signal(signal.SIGHUP, old_handler)
 
 
-def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, resume: Path | None, lang: str | None,
-         out: Path, answer_map: dict[str, Any] | None, state: dict[str, Any]) -> None:
-    from appealagent.errors import InputError
-    from appealagent.files import atomic_write, load_model
-    from appealagent.interview.core import Interview, Progress, new_progress
-    from appealagent.interview.questions import ui
-    from appealagent.model.case import Case
-
+def _run(asker: TerminalAsker | _EchoAsker, console: Console, *, interactive: bool, notice: str | None, resume: Path | None,
+         lang: str | None, out: Path, answer_map: dict[str, AnswerFileValue] | None, state: _State) -> None:
     if resume is not None:
-        progress = _resume_progress(resume, lang, asker)
-        lang = state["lang"] = progress.lang
-        state["saved"] = True
+        progress, edited = progress_file.resume(resume, lang)
+        if edited:
+            side = progress_file.progress_path(resume).name
+            asker.say(f"{resume} was edited after the interview saved it: continuing from the edited case (earlier answers kept in {side}).")
+        lang = state.lang = progress.lang
+        state.saved = True
         asker.say(ui("resumed", lang, path=str(resume), count=len(progress.answers)))
     else:
         lang = lang or _default_lang()
@@ -280,7 +279,7 @@ def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, res
         text = _read_notice(notice, answer_map, asker, lang)
         base = None
         if text.strip():
-            from appealagent.intake.core import parse_notice
+            from appealagent.intake.core import parse_notice  # the notice parser is only needed for a new interview
 
             result = parse_notice(text)
             base = result.case
@@ -289,14 +288,10 @@ def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, res
         progress = new_progress(lang, base)
         if base is None:
             progress.base.setdefault("notification", {})
-    progress_file = _progress_path(out)
 
     def save(case: Case, p: Progress) -> None:
-        text = case.model_dump_json(indent=2, exclude_none=True) + "\n"
-        atomic_write(out, text, force=True)
-        p.case_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        atomic_write(progress_file, p.model_dump_json(indent=2) + "\n", force=True)
-        state["saved"] = True
+        progress_file.save(out, case, p)
+        state.saved = True
 
     iv = Interview(asker, progress, save=save)
     iv.save()
@@ -309,7 +304,7 @@ def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, res
         case = iv.case()
     for w in iv.warnings:
         err(f"warning: {w}")
-    if answer_map is not None:
+    if isinstance(asker, _EchoAsker) and answer_map is not None:
         unused = sorted(set(answer_map) - set(progress.answers) - {"notice", "draft_now"})
         if unused:
             err(f"warning: {asker.source}: answers for questions this interview did not ask (check the ids): {', '.join(unused)}")
@@ -321,47 +316,14 @@ def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, res
         raise InputError(f"{out}: was not written")
 
 
-def _resume_progress(resume: Path, lang: str | None, asker: Any) -> Any:
-    """The saved progress when it matches the case file; otherwise a fresh interview over the case as it is."""
-    from pydantic import ValidationError
-
-    from appealagent.errors import InputError
-    from appealagent.files import load_model, read_text
-    from appealagent.interview.core import Progress, new_progress
-    from appealagent.model.case import Case
-
-    case = load_model(Case, resume, what="case file")
-    side = _progress_path(resume)
-    if side.exists():
-        try:
-            progress = Progress.model_validate(json.loads(read_text(side, what="progress file")))
-        except (ValueError, ValidationError):
-            raise InputError(f"{side}: not an appealagent interview progress file; move it away to resume from {resume} alone") from None
-        current = hashlib.sha256(resume.read_bytes()).hexdigest()
-        if progress.case_sha256 in (None, current):
-            if lang:
-                progress.lang = lang  # type: ignore[assignment]
-            return progress
-        asker.say(f"{resume} was edited after the interview saved it: continuing from the edited case (earlier answers kept in {side.name}).")
-        fresh = new_progress(lang or progress.lang, case, skip_filled=True)
-        fresh.stash["_before_edit"] = progress.answers
-        return fresh
-    return new_progress(lang or "en", case, skip_filled=True)
-
-
-def _offer_draft(iv: Any, case: Any, out: Path, lang: str, interactive: bool, answer_map: dict[str, Any] | None) -> None:
-    from appealagent.interview.core import Prompt
-    from appealagent.interview.questions import error_text, ui
-
+def _offer_draft(iv: Interview, case: Case, out: Path, lang: str, interactive: bool, answer_map: dict[str, AnswerFileValue] | None) -> None:
     prompt = Prompt(key="draft_now", text=ui("draft_now", lang), type="yes_no", lang=lang, required=False,
                     hint=ui("hint_yes_no", lang) + "; " + ui("hint_default", lang, default=ui("word_yes", lang)))
     if interactive:
-        from appealagent.interview.core import NO, YES
-
         wanted: bool | None = None
         while wanted is None:
             raw = iv.asker.ask(prompt, "yes").strip().lower() or "yes"
-            wanted = True if raw in YES else False if raw in NO else None
+            wanted = parse_yes_no(raw)
             if wanted is None:
                 iv.asker.say(ui("not_accepted", lang, reason=error_text("yes_no", lang)))
     else:
@@ -372,12 +334,10 @@ def _offer_draft(iv: Any, case: Any, out: Path, lang: str, interactive: bool, an
     iv.asker.say(ui("next_command", lang, command=command))
 
 
-def _draft(case: Any, iv: Any) -> None:
+def _draft(case: Case, iv: Interview) -> None:
     from rich.text import Text
 
-    from appealagent.cli.draft_cmd import _summary
-    from appealagent.errors import AppealAgentError
-    from appealagent.pipeline import draft_case
+    from appealagent.pipeline import draft_case  # drafting pulls in the engines and checks: only when asked for
 
     try:
         outcome = draft_case(case, engine="auto")

@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from tests.test_intake import EMPTY as FIELDS
 from tests.test_intake import NOTICES, TODAY
 
-from appealagent.intake.core import parse_notice, rules, summary
+from appealagent.intake.assemble import parse_notice, summary
+from appealagent.intake.classify import rules
 
 
 def _norm(value: object) -> object:

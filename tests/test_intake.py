@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from appealagent.cli import app
-from appealagent.intake.core import IntakeResult, find_dates, needs_llm_assist, parse_notice, rules, summary
+from appealagent.intake.assemble import needs_llm_assist, parse_notice, summary
+from appealagent.intake.classify import rules
+from appealagent.intake.extract.dates import find_dates
+from appealagent.intake.model import IntakeResult
 from appealagent.model.case import Case, ViolationType
 
 NOTICES = Path(__file__).parent / "data" / "notices"

@@ -280,7 +280,7 @@ def _run(asker: Any, console: Any, *, interactive: bool, notice: str | None, res
         text = _read_notice(notice, answer_map, asker, lang)
         base = None
         if text.strip():
-            from appealagent.intake.core import parse_notice
+            from appealagent.intake.assemble import parse_notice
 
             result = parse_notice(text)
             base = result.case

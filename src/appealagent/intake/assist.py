@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appealagent.errors import EngineError
-from appealagent.intake.core import Classification, IntakeResult
+from appealagent.intake.model import Classification, IntakeResult
 from appealagent.model.case import ViolationType
 
 _SPACE = re.compile(r"\s+")

@@ -155,14 +155,13 @@ def _case_items(rd: _Reading, asins: list[str], order_ids: list[str], metrics: l
     for oid in order_ids:
         line = next((ln for ln in rd.tx.lines if oid in ln), "")
         asin = asin_on_line(line)
-        data = {"order_id": oid, "asin": asin if asin in asins else None}
-        if item := _try_item(Order, data, f"orders: {oid}", rd.rejected):
+        if item := _try_item(Order, {"order_id": oid, "asin": asin if asin in asins else None}, f"orders: {oid}", rd.rejected):
             case_orders.append(item)
     case_metrics = []
     for metric in metrics:
-        data: dict[str, Any] = {k: metric.get(k) for k in _METRIC_FIELDS if metric.get(k) is not None}
-        data["name"] = MetricName(metric["name"])
-        if m := _try_item(Metric, data, f"metrics: {metric['name']} {fmt(metric['value'])}", rd.rejected):
+        fields: dict[str, Any] = {k: metric.get(k) for k in _METRIC_FIELDS if metric.get(k) is not None}
+        fields["name"] = MetricName(metric["name"])
+        if m := _try_item(Metric, fields, f"metrics: {metric['name']} {fmt(metric['value'])}", rd.rejected):
             case_metrics.append(m)
     return case_asins, case_orders, case_metrics
 
@@ -179,7 +178,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
         )
     stripped = text.strip()
     if not stripped:
-        return IntakeResult(case=Case(), notice_kind="empty", message="the notice is empty", not_found=["violation type"])
+        return IntakeResult(case=Case.model_validate({}), notice_kind="empty", message="the notice is empty", not_found=["violation type"])
 
     rd = _Reading(tx=prepare(text), today=today or dt.date.today())
     flat, found = rd.tx.flat, rd.found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file, settings
@@ -21,8 +21,7 @@ from appealagent.intake.phrases import PhraseList
 from appealagent.model.case import ViolationType, has_cjk
 
 
-@dataclass(frozen=True)
-class TypeRule:
+class TypeRule(NamedTuple):
     """One violation type's phrases and how it relates to the others (violations.yaml)."""
 
     scope: str
@@ -33,8 +32,7 @@ class TypeRule:
     fallback: bool = False
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     """Wording that names a group of types (intellectual property) when no single type is sure."""
 
     name: str
@@ -43,8 +41,7 @@ class Family:
     message: str
 
 
-@dataclass(frozen=True)
-class NotANotice:
+class NotANotice(NamedTuple):
     """A kind of message that is not a notice (newsletter, buyer message…), and what to tell the seller."""
 
     kind: str
@@ -52,8 +49,7 @@ class NotANotice:
     phrases: PhraseList
 
 
-@dataclass(frozen=True)
-class ClassifyRules:
+class ClassifyRules(NamedTuple):
     """violations.yaml and signals.yaml, ready to score."""
 
     types: dict[ViolationType, TypeRule]
@@ -213,8 +209,7 @@ def _pick(classes: list[Classification], metrics: list[MetricFound], cjk_counts:
     return main, others
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The outcome of classifying: the message kind, why it is unclassified, and the types."""
 
     kind: str

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from appealagent.catalog.datafiles import load_yaml
 
@@ -27,8 +26,7 @@ def alternation(patterns: list[str]) -> str:
     return "(?:" + "|".join(patterns) + ")"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Thresholds for reading a notice (data/intake/settings.yaml); see the file for each one's meaning."""
 
     min_confidence: float

@@ -7,7 +7,7 @@ itself, and its Date header is the most trustworthy notice date.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.dates import find_dates
@@ -17,8 +17,7 @@ from appealagent.intake.model import DateHit
 _AMAZON_ADDRESS_RX = re.compile(r"@(?:[\w-]+\.)*amazon\.")
 
 
-@dataclass
-class Header:
+class Header(NamedTuple):
     """One mail header block and the line it starts on."""
 
     fields: dict[str, str]

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import alternation, rule_file
 
 
-@dataclass(frozen=True)
-class Extraction:
+class Extraction(NamedTuple):
     """extraction.yaml's patterns, compiled; the raw file stays at hand for plain values."""
 
     raw: dict[str, object]

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from appealagent.intake.data import IGNORECASE
 
 
-@dataclass(frozen=True)
 class PhraseList:
     """Case-insensitive phrase patterns with a weight each (0–1)."""
 
-    patterns: tuple[str, ...]
-    weights: tuple[float, ...]
+    __slots__ = ("patterns", "weights")
+
+    def __init__(self, patterns: tuple[str, ...], weights: tuple[float, ...]) -> None:
+        self.patterns = patterns
+        self.weights = weights
 
     @classmethod
     def from_data(cls, items: list[dict[str, object]]) -> PhraseList:

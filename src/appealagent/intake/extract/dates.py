@@ -11,15 +11,14 @@ import datetime as dt
 import functools
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
 from appealagent.intake.model import DateHit
 
 
-@dataclass(frozen=True)
-class _DateRules:
+class _DateRules(NamedTuple):
     months: dict[str, int]
     patterns: dict[str, re.Pattern[str]]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
@@ -27,8 +27,7 @@ _UNITS = (
 _LEAD_RX = re.compile(r"(?:within|in the next|in|after|for up to|up to|for|of)\s+$", _I)
 
 
-@dataclass(frozen=True)
-class _DeadlineRules:
+class _DeadlineRules(NamedTuple):
     number_words: dict[str, int]
     duration: re.Pattern[str]
     window_before: re.Pattern[str]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
@@ -23,16 +23,14 @@ _CJK_LIST_GAP = re.compile(r"\s*(?:或者|或|、|/)\s*")
 _NO_WINDOW = ("plan_of_action", "retraction", "counter_notice")
 
 
-@dataclass(frozen=True)
-class _DocumentSpec:
+class _DocumentSpec(NamedTuple):
     key: str
     label: str
     evidence_kind: str | None
     rx: re.Pattern[str]
 
 
-@dataclass(frozen=True)
-class _DocumentRules:
+class _DocumentRules(NamedTuple):
     refused: re.Pattern[str]
     window: re.Pattern[str]
     window_before: re.Pattern[str] | None
@@ -40,8 +38,7 @@ class _DocumentRules:
     documents: tuple[_DocumentSpec, ...]
 
 
-@dataclass(frozen=True)
-class _PolicyRules:
+class _PolicyRules(NamedTuple):
     bsa_name: str
     bsa: re.Pattern[str]
     bsa_bare: re.Pattern[str]

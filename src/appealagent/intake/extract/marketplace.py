@@ -10,7 +10,7 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
@@ -22,8 +22,7 @@ _WORD_RX = re.compile(r"[^\W\d_]+")
 _DOMAIN_TAIL_RX = re.compile(r"amazon(?:\.[a-z]{2,3}){1,2}$")
 
 
-@dataclass(frozen=True)
-class _MarketRules:
+class _MarketRules(NamedTuple):
     raw: dict[str, object]
     weights: dict[str, float]
     neutral_hosts: frozenset[str]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.decode import NoticeText
@@ -15,8 +15,7 @@ _NOT_A_NAME_RX = re.compile(r"\d{3}|@")
 _SUBJECT_PREFIX_RX = re.compile(r"^(?:\[[^\]]{1,20}\]\s*|(?:Re|Fwd?|FW|AW|WG|TR|回复|转发)\s*[:：]\s*)+", _I)
 
 
-@dataclass(frozen=True)
-class SellerDetails:
+class SellerDetails(NamedTuple):
     """What the notice says about the seller it was sent to."""
 
     store_name: str | None

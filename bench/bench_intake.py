@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from tests.test_intake import EMPTY as FIELDS
 from tests.test_intake import NOTICES, TODAY
 
-from appealagent.intake.core import parse_notice, rules, summary
+from appealagent.intake.assemble import parse_notice, summary
 
 
 def _norm(value: object) -> object:
@@ -46,9 +46,10 @@ def _same(field: str, got: object, want: object) -> bool:
 
 def main() -> None:
     expected = yaml.safe_load((NOTICES / "expected.yaml").read_text(encoding="utf-8"))
+    # Rules load and compile on first use, so the first notice carries that cost.
     t0 = time.perf_counter()
-    rules()
-    load = time.perf_counter() - t0
+    parse_notice((NOTICES / sorted(expected)[0]).read_text(encoding="utf-8"), today=TODAY)
+    first = time.perf_counter() - t0
     hits = {f: 0 for f in FIELDS}
     times = []
     misses: list[str] = []
@@ -68,7 +69,7 @@ def main() -> None:
     for field, count in hits.items():
         print(f"intake_accuracy_{field}: {100 * count / n:.1f} %")
     print(f"intake_accuracy_all_fields: {100 * sum(hits.values()) / (n * len(FIELDS)):.1f} %")
-    print(f"intake_rules_load: {1000 * load:.1f} ms")
+    print(f"intake_first_notice_with_rules_load: {1000 * first:.1f} ms")
     print(f"intake_median_per_notice: {1000 * statistics.median(times):.2f} ms")
     print(f"intake_max_per_notice: {1000 * max(times):.2f} ms")
     exe = shutil.which("appealagent", path=str(Path(sys.executable).parent)) or shutil.which("appealagent")

@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from appealagent.cli import app
-from appealagent.intake.core import IntakeResult, find_dates, needs_llm_assist, parse_notice, rules, summary
+from appealagent.intake.assemble import needs_llm_assist, parse_notice, summary
+from appealagent.intake.classify import rules
+from appealagent.intake.extract.dates import find_dates
+from appealagent.intake.model import IntakeResult
 from appealagent.model.case import Case, ViolationType
 
 NOTICES = Path(__file__).parent / "data" / "notices"
@@ -561,3 +564,36 @@ def test_notice_status_decides_what_the_letter_asks_for(name, status):
     result = parse_notice(text, today=TODAY)
     got = result.case.notification.status
     assert (got.value if got else None) == status
+
+
+def test_phrase_gate_folds_case_as_re_ignorecase_does() -> None:
+    """Every character `re.IGNORECASE` matches to a gate character folds to the same one, so the
+    gate (a substring test on folded text) never hides a phrase the regex would find."""
+    import re
+    import sys
+
+    from appealagent.intake.phrases import _plain, fold
+
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF)
+    r = rules()
+    lists = [t.phrases for t in r.types.values()] + [r.enforcement, r.scope_account, r.scope_listing, *[n.phrases for n in r.not_a_notice], *r.status.values()]
+    gate_chars = {ch for pl in lists for p in pl.patterns for ch in p if _plain(ch)}
+    gate_chars |= {chr(c) for c in range(128) if _plain(chr(c))}
+    for ch in sorted(gate_chars):
+        for twin in re.findall(re.escape(ch), every, re.IGNORECASE):
+            assert fold(twin) == fold(ch), (ch, twin)
+
+
+def test_phrase_gate_finds_what_every_regex_finds() -> None:
+    """Gated search gives exactly the hits of searching every phrase, on every notice."""
+    import re
+
+    r = rules()
+    lists = [t.phrases for t in r.types.values()] + [r.enforcement, r.scope_account, r.scope_listing, *[n.phrases for n in r.not_a_notice], *r.status.values()]
+    from appealagent.intake.decode import prepare
+
+    for path in sorted(NOTICES.glob("*.txt")):
+        flat = prepare(path.read_text(encoding="utf-8")).flat
+        for pl in lists:
+            plain = [(w, m.group(0)) for p, w in zip(pl.patterns, pl.weights, strict=True) if (m := re.search(p, flat, re.IGNORECASE))]
+            assert pl.hits(flat) == plain, path.name

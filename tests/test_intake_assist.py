@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from appealagent.cli import app
-from appealagent.intake.core import needs_llm_assist, parse_notice
+from appealagent.intake.assemble import needs_llm_assist, parse_notice
 
 from .stub_server import StubServer, point_at, text_reply
 

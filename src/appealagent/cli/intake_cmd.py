@@ -42,7 +42,7 @@ def intake(
 ) -> None:
     from appealagent.errors import EXIT_NOT_READY, InputError, OutputExistsError
     from appealagent.files import atomic_write, read_text
-    from appealagent.intake.core import needs_llm_assist, parse_notice
+    from appealagent.intake.assemble import needs_llm_assist, parse_notice
 
     if output is not None and output.exists() and not force:
         raise OutputExistsError(f"{output}: already exists; use --force to overwrite it")
@@ -67,7 +67,7 @@ def intake(
 def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
     """The rules decide; a configured LLM is asked only when they are unsure, and only with consent."""
     from appealagent.cli.app import err
-    from appealagent.intake.core import needs_llm_assist
+    from appealagent.intake.assemble import needs_llm_assist
 
     if llm is False or not needs_llm_assist(result):
         return result
@@ -95,7 +95,7 @@ def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
 
 def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
     """A reviewer's reading of the notice: what was found, what was not, what to do next."""
-    from appealagent.intake.core import metric_label
+    from appealagent.intake.extract.metrics import metric_label
 
     case, found = result.case, result.found
     n = case.notification

@@ -34,7 +34,7 @@ from appealagent.model.case import Case, ViolationType
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from appealagent.intake.core import IntakeResult
+    from appealagent.intake.model import IntakeResult
 
 EXIT_HANGUP = 129
 
@@ -279,7 +279,7 @@ def _run(asker: TerminalAsker | _EchoAsker, console: Console, *, interactive: bo
         text = _read_notice(notice, answer_map, asker, lang)
         base = None
         if text.strip():
-            from appealagent.intake.core import parse_notice  # the notice parser is only needed for a new interview
+            from appealagent.intake.assemble import parse_notice
 
             result = parse_notice(text)
             base = result.case

@@ -15,7 +15,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from appealagent.intake.core import Classification, IntakeResult
+from appealagent.intake.model import Classification, IntakeResult
 from appealagent.llm.client import LLMClient
 from appealagent.llm.prompts import load_prompt
 from appealagent.llm.reask import Invalid, ask

@@ -187,7 +187,8 @@ def _notice_summary(result: IntakeResult, lang: str) -> list[str]:
             return table[value].get(lang)
         return _short(value)
 
-    shown = [f"{label.get(lang)}: {show(key, result.found[key])}" for key, label in labels.items() if result.found.get(key) not in (None, [], "")]
+    found: dict[str, object] = dict(result.found)
+    shown = [f"{label.get(lang)}: {show(key, found[key])}" for key, label in labels.items() if found.get(key) not in (None, [], "")]
     lines = []
     if not getattr(result, "classified", True) and getattr(result, "message", None):
         lines.append(f"! {result.message}")

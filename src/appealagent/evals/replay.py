@@ -62,7 +62,7 @@ def load_recording(path: Path) -> Recording:
         first = exc.errors(include_url=False)[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(reply)"
         raise InputError(f"{path}: reply.{loc}: {first['msg']}") from None
-    return Recording(case=str(data.get("case") or path.stem), origin=origin, reply=reply, path=path, note=str(data.get("note", "")))
+    return Recording(case=str(data.get("case") or path.stem), origin=origin, reply=reply if isinstance(reply, dict) else {}, path=path, note=str(data.get("note", "")))
 
 
 def load_recordings(folder: Path, ids: list[str]) -> dict[str, Recording]:

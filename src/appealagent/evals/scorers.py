@@ -255,7 +255,7 @@ def extract_dates(text: str) -> list[tuple[str, list[Date]]]:
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("year"))
-        readings = [(d, mo, year) for d, mo in ((a, b), (b, a)) if 1 <= d <= 31 and 1 <= mo <= 12]
+        readings: list[tuple[int, int, int | None]] = [(d, mo, year) for d, mo in ((a, b), (b, a)) if 1 <= d <= 31 and 1 <= mo <= 12]
         if readings:
             found.append((m.group(0), readings))
     return found

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from appealagent.checks.context import CheckContext, Hit
 from appealagent.checks.document import count_words, excerpt, parse_document
 from appealagent.checks.model import SEVERITY_ORDER, CheckReport, Finding, Rule
-from appealagent.checks.registry import RuleFunc, build_registry
+from appealagent.checks.registry import RuleFunc
+from appealagent.checks.rules import load_rules
 from appealagent.checks.sections import ORDER
 from appealagent.model.case import Case, LetterKind
 
@@ -22,9 +22,9 @@ MAX_FINDINGS_PER_RULE = 20
 MAX_CHECKED_CHARS = 200_000
 
 
-@cache
 def registry() -> tuple[dict[str, Rule], dict[str, RuleFunc]]:
-    return build_registry()
+    """The rule catalogue and its functions (loaded on first use, then cached)."""
+    return load_rules()
 
 
 class _Fill(dict):

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from appealagent.catalog.metrics import catalogue as metric_catalogue
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import sentence_of
@@ -46,8 +47,8 @@ _OWN_RE = re.compile(r"\b(?:our|own|internal|personal|team[''’]s|in-house|stri
 def _alias_res() -> list[tuple[str, re.Pattern[str]]]:
     """Per metric: its spelled-out names (any case) and its abbreviations (capitals only: "ODR", not "odr")."""
     out = []
-    for name, meta in data.metrics().items():
-        aliases = [re.escape(a) for a in meta.get("aliases", [])]
+    for name, meta in metric_catalogue().items():
+        aliases = [re.escape(a) for a in meta.aliases]
         words = [a for a in aliases if not a.isupper()]
         upper = [a for a in aliases if a.isupper()]
         if words:
@@ -77,15 +78,15 @@ def _metric_near(ctx: CheckContext, pos: int) -> str | None:
                 return max(found)[1]
     vt = ctx.violation_type
     if vt is not None and ctx.violation_source != "inferred":
-        for name, meta in data.metrics().items():
-            if vt.value in meta.get("violation_types", []) and meta.get("target") is not None:
+        for name, meta in metric_catalogue().items():
+            if vt.value in meta.violation_types and meta.target is not None:
                 return name
     return None
 
 
 @rule("facts.wrong_target")
 def wrong_target(ctx: CheckContext) -> Iterator[Hit]:
-    metrics = data.metrics()
+    metrics = metric_catalogue()
     seen: set[int] = set()
     for regex in _TARGET_RES:
         for m in regex.finditer(ctx.body):
@@ -101,10 +102,10 @@ def wrong_target(ctx: CheckContext) -> Iterator[Hit]:
             if value is None or name is None:
                 continue
             meta = metrics[name]
-            if meta.get("target") is None or meta.get("unit") != "%":
+            if meta.target is None or not meta.is_percent:
                 continue
-            if abs(float(meta["target"]) - value) > 1e-9:
-                yield hit(m.start(), m.end(), label=meta["label"], stated=f"{raw}%", target=meta["target_text"], source=meta.get("source", "Seller Central"))
+            if abs(meta.target - value) > 1e-9:
+                yield hit(m.start(), m.end(), label=meta.label, stated=f"{raw}%", target=meta.target_text, source=meta.source)
 
 
 @rule("facts.policy_mismatch")

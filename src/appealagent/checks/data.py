@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from appealagent.catalog import metrics as metric_catalogue
+from appealagent.catalog import patterns as compiled
 from appealagent.catalog.datafiles import load_yaml
 
 
@@ -36,8 +37,8 @@ def alternation(patterns: list[str] | str, flags: int = re.IGNORECASE) -> re.Pat
     if isinstance(patterns, str):
         patterns = [patterns]
     if not patterns:
-        return re.compile(r"(?!x)x")  # never matches
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        return compiled.compile(r"(?!x)x")  # never matches
+    return compiled.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
 @cache

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import PurePath
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import sentence_of
@@ -47,7 +48,7 @@ def doc_label(doc: EvidenceDocument) -> str:
 @cache
 def _kind_word_re(kind: str) -> re.Pattern[str]:
     words = _evidence()["kind_words"]
-    return re.compile(words.get(kind, words["other"]), re.IGNORECASE)
+    return patterns.compile(words.get(kind, words["other"]), re.IGNORECASE)
 
 
 _STOP = frozenset(["the", "a", "an", "of", "in", "on", "for", "and", "or", "to", "from", "with", "by", "our", "your", "their", "its", "this", "that", "dated", "signed", "copy"])
@@ -127,11 +128,11 @@ def unaccepted_kind(ctx: CheckContext) -> Iterator[Hit]:
     vt = ctx.violation_type
     if vt is not None and vt.value not in ev["proof_types"]:
         return
-    offer = re.compile(ev["unaccepted_text"], re.IGNORECASE)
-    attach = re.compile(ev["attach_words"], re.IGNORECASE)
-    proof = re.compile(ev["proof_words"], re.IGNORECASE)
-    ok_before = re.compile(ev["unaccepted_text_ok_before"], re.IGNORECASE)
-    negation = re.compile(ev["not_offered"], re.IGNORECASE)
+    offer = patterns.compile(ev["unaccepted_text"], re.IGNORECASE)
+    attach = patterns.compile(ev["attach_words"], re.IGNORECASE)
+    proof = patterns.compile(ev["proof_words"], re.IGNORECASE)
+    ok_before = patterns.compile(ev["unaccepted_text_ok_before"], re.IGNORECASE)
+    negation = patterns.compile(ev["not_offered"], re.IGNORECASE)
     for m in offer.finditer(ctx.body):
         if ok_before.search(ctx.body[max(0, m.start() - 25) : m.start()]):
             continue
@@ -145,7 +146,7 @@ def unaccepted_kind(ctx: CheckContext) -> Iterator[Hit]:
 
 def _clause(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
     """The clause of a sentence around text[start:end], cut at ";", ", and", " but", " so" and the like."""
-    cut = re.compile(_evidence()["clause_break"], re.IGNORECASE)
+    cut = patterns.compile(_evidence()["clause_break"], re.IGNORECASE)
     left = s
     for m in cut.finditer(text, s, start):
         left = m.end()

@@ -46,7 +46,7 @@ def test_compiled_from_disk_behaves_like_re_compile(_isolated_home: Path) -> Non
 
 def test_every_checks_list_compiles_identically(_isolated_home: Path) -> None:
     for name in ("tone", "specificity", "boilerplate"):
-        for key, node in check_data.load(name).items():
+        for node in check_data.load(name).values():
             items = node.get("patterns") if isinstance(node, dict) else node
             if isinstance(items, list) and items and all(isinstance(p, str) for p in items):
                 joined = "|".join(f"(?:{p})" for p in items)

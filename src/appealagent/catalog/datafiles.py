@@ -44,7 +44,7 @@ def parse_front_matter(text: str) -> Any:
     import frontmatter
     from frontmatter.default_handlers import YAMLHandler
 
-    class _FastYAML(YAMLHandler):  # type: ignore[misc]
+    class _FastYAML(YAMLHandler):
         def load(self, fm: str, **kwargs: Any) -> Any:
             kwargs.setdefault("Loader", YAML_LOADER)
             return super().load(fm, **kwargs)

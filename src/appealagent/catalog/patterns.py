@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib
 import marshal
 import os
 import re
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 from appealagent import paths
 
@@ -64,11 +66,14 @@ def _from_cache(key: tuple[str, int]) -> re.Pattern[str]:
 
 
 def _sre_compile(pattern: str, entry: _Entry) -> re.Pattern[str]:
-    import _sre
-
     flags, code, groups, groupindex, indexgroup = entry
-    result: re.Pattern[str] = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+    result: re.Pattern[str] = _sre().compile(pattern, flags, code, groups, groupindex, indexgroup)
     return result
+
+
+def _sre() -> ModuleType:
+    """CPython's regex engine (private: what `re` itself hands compiled code to)."""
+    return importlib.import_module("_sre")
 
 
 def _generate(pattern: str, flags: int) -> _Entry:
@@ -86,9 +91,8 @@ def _generate(pattern: str, flags: int) -> _Entry:
 
 def cache_file() -> Path:
     """This Python's cache file (another version or sre engine gets its own)."""
-    import _sre
-
-    tag = hashlib.blake2b(f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}".encode(), digest_size=8).hexdigest()
+    sre = _sre()
+    tag = hashlib.blake2b(f"{sys.version}|{sre.MAGIC}|{sre.CODESIZE}".encode(), digest_size=8).hexdigest()
     return paths.user_cache_dir() / f"regex-{tag}.bin"
 
 

@@ -27,9 +27,9 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
-def metrics() -> dict[str, metric_catalogue.MetricInfo]:
+def metrics() -> dict[str, dict[str, object]]:
     """Amazon's metrics by name as mappings (`meta.get("label")`); new code reads `catalog.metrics.catalogue()`."""
-    return {name: metric_catalogue.metric_info(name) for name in metric_catalogue.catalogue()}
+    return {name: dict(metric_catalogue.metric_info(name)) for name in metric_catalogue.catalogue()}
 
 
 def alternation(patterns: list[str] | str, flags: int = re.IGNORECASE) -> re.Pattern[str]:

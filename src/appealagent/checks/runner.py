@@ -103,7 +103,7 @@ def _run_rule(rule: Rule, func: RuleFunc, ctx: CheckContext) -> list[Finding]:
     except Exception as exc:  # a rule bug must not cost the seller the other findings
         if os.environ.get("APPEALAGENT_DEBUG"):
             raise
-        return [Finding(rule_id=rule.id, severity="warning", message=f"internal error in this rule ({type(exc).__name__}: {exc}); please report it", fix="Run with APPEALAGENT_DEBUG=1 to see the traceback.")]
+        return [Finding(rule_id=rule.id, severity="warning", message=f"internal error in this rule ({type(exc).__name__}: {exc}); please report it", fix="Run with APPEALAGENT_DEBUG=1 to see the traceback.", section=None, line=None, col=None)]
     out = [_finding(rule, h, ctx) for h in hits]
     if extra and out:
         last = out[-1]

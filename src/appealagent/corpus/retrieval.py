@@ -198,7 +198,7 @@ def _rank(
         if value:
             score = score + weights[name] * (column == value)
     if others:
-        score = score + weights["other_violation"] * np.isin(index.types, list(others))
+        score = score + weights["other_violation"] * np.isin(index.types, [o for o in others if o is not None])
 
     related = score > 0
     score = score + weights["reinstated"] * index.reinstated

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -100,7 +101,7 @@ class _Report:
         self.problems.append(CorpusProblem(self.file, field, message))
 
 
-def _enum_value(report: _Report, meta: dict[str, Any], key: str, enum: type) -> Any:
+def _enum_value(report: _Report, meta: dict[str, Any], key: str, enum: type[StrEnum]) -> Any:
     """The enum member, or None (missing values are reported by the required-field check)."""
     value = meta.get(key)
     if value is None or value == "":

@@ -117,12 +117,12 @@ def unaccepted_kind(ctx: CheckContext) -> Iterator[Hit]:
     ev = _evidence()
     if ctx.case is not None:
         editable = tuple(ev["editable_extensions"])
-        proof = set(ev["proof_kinds"])
+        proof_kinds = set(ev["proof_kinds"])
         for doc in ctx.case.evidence:
             why = ev["unaccepted"].get(doc.kind.value)
             if why:
                 yield hit(doc=doc_label(doc), why=why)
-            elif doc.file and doc.kind.value in proof and doc.file.lower().endswith(editable):
+            elif doc.file and doc.kind.value in proof_kinds and doc.file.lower().endswith(editable):
                 yield hit(doc=doc_label(doc), why=f"{PurePath(doc.file).suffix} files can be edited; Amazon asks for unaltered PDF, JPG, PNG or GIF")
     # The letter itself offers a document Amazon does not accept as proof of supply or rights.
     vt = ctx.violation_type
@@ -151,7 +151,7 @@ def _clause(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
     for m in cut.finditer(text, s, start):
         left = m.end()
     right = e
-    m = cut.search(text, end, e)
-    if m:
-        right = m.start()
+    after = cut.search(text, end, e)
+    if after:
+        right = after.start()
     return left, right

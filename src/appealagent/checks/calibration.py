@@ -19,6 +19,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import yaml
+
 from appealagent import paths
 from appealagent.checks.model import CheckReport
 from appealagent.checks.runner import run_checks
@@ -82,8 +84,6 @@ def good_samples() -> list[Sample]:
 
 def good_folder_samples(folder: Path) -> list[Sample]:
     """The good letters of a folder, each with its `NAME.json` case and `NAME.yaml` allowances when present."""
-    import yaml
-
     out: list[Sample] = []
     if not folder.is_dir():
         return out
@@ -109,8 +109,6 @@ def _folder_corpus(folder: Path) -> list[Any]:
 
 def bad_samples(folder: Path) -> list[Sample]:
     """The bad letters of a folder, each with its sidecar's expectations."""
-    import yaml
-
     out: list[Sample] = []
     for p in sorted(folder.iterdir()):
         if p.suffix not in LETTER_SUFFIXES:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 Span = tuple[int, int]
 
 _PART_RE = re.compile(r"##(?!#)[ \t]*(.*?)[ \t]*$")  # used with match(text, pos, endpos): anchored at pos
@@ -86,8 +88,6 @@ def _find_line(text: str, wanted: str, start: int) -> Span | None:
 
 
 def _load_meta(block: str) -> dict[str, Any]:
-    import yaml
-
     try:
         data = yaml.safe_load(block)
     except yaml.YAMLError:

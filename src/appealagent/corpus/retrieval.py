@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from appealagent.catalog.datafiles import load_yaml
 from appealagent.corpus.store import Letter, load_corpus
 from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType, has_cjk
 
@@ -34,8 +35,6 @@ class Hit:
 
 @cache
 def _settings() -> dict[str, Any]:
-    from appealagent.catalog.datafiles import load_yaml
-
     return load_yaml("corpus/retrieval.yaml")
 
 

@@ -16,9 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict
 
 from appealagent import paths
+from appealagent.catalog.datafiles import load_yaml, parse_front_matter
 from appealagent.errors import InputError
 from appealagent.files import read_text
 from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
@@ -66,8 +68,6 @@ class CorpusProblem:
 @cache
 def corpus_format() -> dict[str, Any]:
     """The format table; a broken table is a packaging bug, so it raises."""
-    from appealagent.catalog.datafiles import load_yaml
-
     return load_yaml("corpus/format.yaml")
 
 
@@ -300,10 +300,6 @@ def _check_chinese(report: _Report, chinese: str | None, english: str, origin: O
 
 def _inspect(path: Path, text: str, origin: Origin) -> tuple[Letter | None, list[CorpusProblem]]:
     """Parse one letter and collect every problem; the Letter is None when there is any."""
-    import yaml
-
-    from appealagent.catalog.datafiles import parse_front_matter
-
     report = _Report(str(path))
     try:
         post = parse_front_matter(text)
@@ -392,8 +388,6 @@ def _scan(folder: Path, origin: Origin) -> tuple[list[Letter], list[CorpusProble
 
 def _raw_id(text: str) -> str | None:
     """The id a broken letter claims, so a copied file with an unchanged id is reported as a duplicate."""
-    from appealagent.catalog.datafiles import parse_front_matter
-
     try:
         value = parse_front_matter(text).metadata.get("id")
     except Exception:  # the parse problem itself is already reported

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from appealagent.catalog.loader import parse_yaml
+
 Span = tuple[int, int]
 
 _PART_RE = re.compile(r"##(?!#)[ \t]*(.*?)[ \t]*$")  # used with match(text, pos, endpos): anchored at pos
@@ -89,7 +91,7 @@ def _find_line(text: str, wanted: str, start: int) -> Span | None:
 
 def _load_meta(block: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(block)
+        data = parse_yaml(block)
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from appealagent import paths
+from appealagent.catalog.metrics import catalogue as metric_catalogue
 from appealagent.checks import RULES
 from appealagent.checks import data as check_data
 from appealagent.model.case import LetterKind, MetricName, ViolationType
@@ -45,14 +46,15 @@ def test_catalogue_entries_are_complete() -> None:
 
 
 def test_metric_targets_match_amazon() -> None:
-    metrics = check_data.metrics()
+    metrics = metric_catalogue()
     assert set(metrics) == {m.value for m in MetricName}
-    expected = {"order_defect_rate": ("<", 1), "late_shipment_rate": ("<", 4), "pre_fulfillment_cancel_rate": ("<", 2.5), "valid_tracking_rate": (">", 95), "on_time_delivery_rate": (">=", 90)}
+    expected = {"order_defect_rate": ("<", 1), "late_shipment_rate": ("<", 4), "pre_fulfillment_cancel_rate": ("<", 2.5), "valid_tracking_rate": (">", 95), "on_time_delivery_rate": (">=", 90), "buyer_message_response_rate": (">=", 90)}
     for name, (comparator, target) in expected.items():
         entry = metrics[name]
-        assert (entry["comparator"], entry["target"]) == (comparator, target)
-        assert entry["label"] and entry["aliases"] and entry["window_days"] and entry["source"]
+        assert (entry.comparator, entry.target) == (comparator, target)
+        assert entry.label and entry.aliases and entry.notice_patterns and entry.window_days and entry.source
     assert check_data.amazon_targets() == {1.0, 4.0, 2.5, 95.0, 90.0}
+    assert check_data.metrics()["late_shipment_rate"]["target_text"] == "under 4%"
 
 
 def test_type_keys_in_data_are_real_violation_types() -> None:
@@ -62,5 +64,5 @@ def test_type_keys_in_data_are_real_violation_types() -> None:
     assert set(facts["type_inference"]) <= types
     assert all(set(p["types"]) <= types for p in facts["policies"])
     assert set(check_data.load("evidence")["required"]) <= types
-    for m in check_data.metrics().values():
-        assert set(m["violation_types"]) <= types
+    for m in metric_catalogue().values():
+        assert set(m.violation_types) <= types

@@ -358,3 +358,42 @@ def test_load_corpus_is_cached_but_sees_new_letters(home: Path) -> None:
     result = runner.invoke(app, ["corpus", "add", str(LETTERS / "plain-buyer-note.md"), "--type", "other", "--kind", "buyer_message", "--outcome", "model", "--id", "zz-new"])
     assert result.exit_code == 0, result.output
     assert "zz-new" in {letter.id for letter in load_corpus()}
+
+
+# --------------------------------------------------------------------------- overlap index
+
+
+def test_overlap_index_is_cached_on_disk_and_follows_corpus_add(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from appealagent.checks import run_checks
+    from appealagent.corpus import index
+
+    built = index.corpus_index(8)
+    assert {letter.id for letter in built} == {letter.id for letter in load_corpus()}
+    files = list((home / "cache").glob("overlap-*.bin"))
+    assert len(files) == 1
+    # A second process reads the file: no letter is parsed.
+    index._MEMO.clear()
+    monkeypatch.setattr(index, "load_corpus", lambda **_: pytest.fail("the cached index was not used"))
+    assert index.corpus_index(8) == built
+    monkeypatch.undo()
+    monkeypatch.setenv("APPEALAGENT_HOME", str(home))
+
+    letter = LETTERS / "plain-lsr-appeal.txt"
+    text = letter.read_text(encoding="utf-8")
+    assert "boilerplate.corpus_overlap" not in run_checks(text).rule_ids()
+    result = runner.invoke(app, ["corpus", "add", str(letter), "--type", "late_shipment_rate", "--outcome", "reinstated", "--id", "zz-copied"])
+    assert result.exit_code == 0, result.output
+    found = [f for f in run_checks(text).findings if f.rule_id == "boilerplate.corpus_overlap"]
+    assert found and "zz-copied" in found[0].message
+    assert [p.name for p in (home / "cache").glob("overlap-*.bin")] != [f.name for f in files]  # a new state, the old index dropped
+    assert len(list((home / "cache").glob("overlap-*.bin"))) == 1
+
+
+def test_overlap_index_ignores_a_damaged_cache_file(home: Path) -> None:
+    from appealagent.corpus import index
+
+    key = index.corpus_key(8)
+    (home / "cache").mkdir(parents=True)
+    (home / "cache" / f"overlap-{key}.bin").write_bytes(b"\x00garbage")
+    index._MEMO.clear()
+    assert {letter.id for letter in index.corpus_index(8)} == {letter.id for letter in load_corpus()}

@@ -399,8 +399,9 @@ def test_rules_are_data() -> None:
     assert set(r.types) == set(ViolationType)  # "other" too: Food and Product Safety, listing policies
     assert r.types[ViolationType.other].fallback
     assert all(rule.phrases for rule in r.types.values())
-    for name in ("violations", "signals", "extraction", "metrics", "marketplaces", "deadlines", "documents", "policies", "dates", "settings"):
+    for name in ("violations", "signals", "extraction", "marketplaces", "deadlines", "documents", "policies", "dates", "settings"):
         assert (Path(__file__).parents[1] / "src" / "appealagent" / "data" / "intake" / f"{name}.yaml").is_file()
+    assert (Path(__file__).parents[1] / "src" / "appealagent" / "data" / "metrics.yaml").is_file()  # the one metrics catalogue
 
 
 def test_needs_llm_assist_only_when_the_rules_are_unsure() -> None:

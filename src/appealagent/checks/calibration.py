@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from appealagent import paths
+from appealagent.catalog.loader import parse_yaml
 from appealagent.checks.model import CheckReport
 from appealagent.checks.runner import run_checks
 from appealagent.errors import AppealAgentError
@@ -82,8 +83,6 @@ def good_samples() -> list[Sample]:
 
 def good_folder_samples(folder: Path) -> list[Sample]:
     """The good letters of a folder, each with its `NAME.json` case and `NAME.yaml` allowances when present."""
-    import yaml
-
     out: list[Sample] = []
     if not folder.is_dir():
         return out
@@ -93,7 +92,7 @@ def good_folder_samples(folder: Path) -> list[Sample]:
         case_file = p.with_suffix(".json")
         case = load_model(Case, case_file, what="case") if case_file.exists() else None
         sidecar = p.with_suffix(".yaml")
-        meta: dict[str, Any] = yaml.safe_load(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+        meta: dict[str, Any] = parse_yaml(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
         kind = LetterKind(meta["kind"]) if meta.get("kind") else None
         out.append(Sample(p, read_text(p, what="letter"), case=case, kind=kind, note=str(meta.get("note", "")), allow=list(meta.get("allow", []))))
     return out
@@ -109,14 +108,12 @@ def _folder_corpus(folder: Path) -> list[Any]:
 
 def bad_samples(folder: Path) -> list[Sample]:
     """The bad letters of a folder, each with its sidecar's expectations."""
-    import yaml
-
     out: list[Sample] = []
     for p in sorted(folder.iterdir()):
         if p.suffix not in LETTER_SUFFIXES:
             continue
         sidecar = p.with_suffix(".yaml")
-        meta: dict[str, Any] = yaml.safe_load(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+        meta: dict[str, Any] = parse_yaml(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
         case = load_model(Case, folder / meta["case"], what="case") if meta.get("case") else None
         kind = LetterKind(meta["kind"]) if meta.get("kind") else None
         corpus = _folder_corpus(folder / meta["corpus"]) if meta.get("corpus") else None

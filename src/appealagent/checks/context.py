@@ -16,6 +16,7 @@ from typing import Any
 from appealagent.checks import data
 from appealagent.checks.document import Document, Span, count_words, sentences
 from appealagent.checks.sections import PARTS, Layout, locate_sections
+from appealagent.corpus.index import IndexedLetter, corpus_index, index_letters
 from appealagent.model.case import AppealRoute, Case, LetterKind, ViolationType
 
 
@@ -159,11 +160,13 @@ class CheckContext:
 
     # ------------------------------------------------------------------ corpus
 
-    @property
-    def corpus(self) -> Sequence[Any]:
-        if self._corpus is None:
-            self._corpus = default_corpus()
-        return self._corpus
+    def example_letters(self, n: int) -> Sequence[IndexedLetter]:
+        """The example letters as n-gram sets: the corpus given to the run, else the indexed built-in and user corpus."""
+        key = f"examples_{n}"
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = index_letters(self._corpus, n) if self._corpus is not None else default_examples(n)
+        return found
 
 
 def _walk(node: Any, out: list[str]) -> None:
@@ -179,14 +182,10 @@ def _walk(node: Any, out: list[str]) -> None:
         out.append(str(node))
 
 
-def default_corpus() -> Sequence[Any]:
-    """The built-in corpus letters, loaded lazily; an unavailable corpus just disables the overlap rule."""
+def default_examples(n: int) -> Sequence[IndexedLetter]:
+    """The built-in and user corpus, indexed (cached on disk); a broken corpus just disables the overlap rule."""
     try:
-        from appealagent.corpus.store import load_corpus
-    except ImportError:
-        return ()
-    try:
-        return tuple(load_corpus())
+        return corpus_index(n)
     except Exception:  # a broken corpus is reported by `corpus validate`, not by the checks
         return ()
 

@@ -1,8 +1,10 @@
-"""Loading the checks' wording lists and thresholds (YAML under data/checks/ and data/metrics.yaml).
+"""Loading the checks' wording lists and thresholds (YAML under data/checks/), and their compiled patterns.
 
-Rules keep their phrases and numbers here so a consultant can tune them without
-touching code. Files are read once per process; a broken file is a packaging bug and
-raises at once rather than silently disabling a rule.
+Rules keep their phrases and numbers in data so a consultant can tune them without
+touching code. Each file is parsed once per process (through `catalog.datafiles`), each
+pattern list compiled once, as one alternation, on the first check that needs it
+(never at import). Metric targets come from the one catalogue, `catalog.metrics`.
+A broken file is a packaging bug and raises at once rather than silently disabling a rule.
 """
 
 from __future__ import annotations
@@ -11,27 +13,23 @@ import re
 from functools import cache
 from typing import Any
 
-from appealagent import paths
+from appealagent.catalog import metrics as metric_catalogue
+from appealagent.catalog import patterns as compiled
+from appealagent.catalog.datafiles import load_yaml
 
 
 @cache
 def load(name: str) -> dict[str, Any]:
     """One YAML file of data/checks/ (without the .yaml suffix)."""
-    from appealagent.catalog.datafiles import load_yaml
-
-    path = paths.package_data_dir() / "checks" / f"{name}.yaml"
     data = load_yaml(f"checks/{name}.yaml")
     if not isinstance(data, dict):
-        raise RuntimeError(f"{path}: expected a mapping at the top level")
+        raise RuntimeError(f"data/checks/{name}.yaml: expected a mapping at the top level")
     return data
 
 
-@cache
-def metrics() -> dict[str, dict[str, Any]]:
-    """data/metrics.yaml: metric name -> label, aliases, comparator, target, window, source."""
-    from appealagent.catalog.datafiles import load_yaml
-
-    return dict(load_yaml("metrics.yaml")["metrics"])
+def metrics() -> dict[str, dict[str, object]]:
+    """Amazon's metrics by name as mappings (`meta.get("label")`); new code reads `catalog.metrics.catalogue()`."""
+    return {name: dict(metric_catalogue.metric_info(name)) for name in metric_catalogue.catalogue()}
 
 
 def alternation(patterns: list[str] | str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -39,8 +37,8 @@ def alternation(patterns: list[str] | str, flags: int = re.IGNORECASE) -> re.Pat
     if isinstance(patterns, str):
         patterns = [patterns]
     if not patterns:
-        return re.compile(r"(?!x)x")  # never matches
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        return compiled.compile(r"(?!x)x")  # never matches
+    return compiled.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
 @cache
@@ -54,4 +52,4 @@ def regex(name: str, *keys: str, case_sensitive: bool = False) -> re.Pattern[str
 
 def amazon_targets() -> set[float]:
     """Amazon's own targets in percent (1, 4, 2.5, 95, 90): always grounded in a letter."""
-    return {float(m["target"]) for m in metrics().values() if m.get("target") is not None and m.get("unit") == "%"}
+    return set(metric_catalogue.amazon_targets())

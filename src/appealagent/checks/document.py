@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+from appealagent.catalog.loader import parse_yaml
+
 Span = tuple[int, int]
 
 _PART_RE = re.compile(r"##(?!#)[ \t]*(.*?)[ \t]*$")  # used with match(text, pos, endpos): anchored at pos
@@ -86,10 +90,8 @@ def _find_line(text: str, wanted: str, start: int) -> Span | None:
 
 
 def _load_meta(block: str) -> dict[str, Any]:
-    import yaml
-
     try:
-        data = yaml.safe_load(block)
+        data = parse_yaml(block)
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}

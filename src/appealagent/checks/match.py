@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext
 from appealagent.checks.document import Span
@@ -50,12 +51,12 @@ def concrete_re(strict: bool = False) -> re.Pattern[str]:
     parts = [r"\d", ASIN_RE.pattern] + list(spec["roles"]) + list(spec["tools"]) + list(spec["frequency"])
     if not strict:
         parts += list(spec["roles_generic"]) + list(spec["tools_generic"])
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    return patterns.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
 @cache
 def _months_days_re() -> re.Pattern[str]:
-    return re.compile(_MONTHS_DAYS)
+    return patterns.compile(_MONTHS_DAYS)
 
 
 def is_concrete(text: str, start: int = 0, end: int | None = None, *, strict: bool = False) -> bool:
@@ -68,7 +69,7 @@ def is_concrete(text: str, start: int = 0, end: int | None = None, *, strict: bo
 def owner_re() -> re.Pattern[str]:
     spec = data.load("specificity")
     pats = [*spec["roles"], *spec["roles_generic"], *spec["tools"], *spec["tools_generic"]]
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+    return patterns.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
 
 
 _NAME_RE = re.compile(r"\b[A-Z][a-z]{1,15} [A-Z][a-z]{1,15}\b")

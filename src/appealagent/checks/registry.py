@@ -1,9 +1,9 @@
-"""The rule registry: catalogue entries (data/checks/rules.yaml) joined to their functions.
+"""Where rule functions register under their catalogue id, and the catalogue (data/checks/rules.yaml) is read.
 
 A rule function takes the `CheckContext` and yields `Hit`s; the runner turns hits into
-findings with the catalogue's message, fix and severity. Keeping the metadata in data
-means the catalogue (`appealagent check --rules`) and the behaviour cannot drift apart:
-a rule without a function, or a function without an entry, fails at import.
+findings with the catalogue's message, fix and severity. This module imports none of
+the rules (they import it, for the `@rule` decorator), so there is no registry ↔ rules
+cycle: `checks.rules.load_rules()` imports every rule module and joins the two here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _FUNCS: dict[str, RuleFunc] = {}
 
 
 def rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function under its catalogue id."""
+    """Register a rule function under its catalogue id (a dict insert: nothing else runs at import)."""
 
     def register(func: RuleFunc) -> RuleFunc:
         if rule_id in _FUNCS:
@@ -32,12 +32,18 @@ def rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
+def registered() -> dict[str, RuleFunc]:
+    """The rule functions registered so far (every one once `checks.rules` is imported)."""
+    return dict(_FUNCS)
+
+
 def _kinds(value: str | list[str], groups: dict[str, list[str]]) -> tuple[LetterKind, ...]:
     names = groups[value] if isinstance(value, str) else value
     return tuple(LetterKind(n) for n in names)
 
 
 def load_catalogue() -> dict[str, Rule]:
+    """The catalogue entries of data/checks/rules.yaml, by rule id."""
     raw = data.load("rules")
     groups = raw["kind_groups"]
     out: dict[str, Rule] = {}
@@ -52,13 +58,10 @@ def load_catalogue() -> dict[str, Rule]:
     return out
 
 
-def build_registry() -> tuple[dict[str, Rule], dict[str, RuleFunc]]:
-    """Import every rule module, then check catalogue and functions match one to one."""
-    from appealagent.checks import rules as _rules  # noqa: F401  (registers the functions)
-
-    catalogue = load_catalogue()
-    missing = sorted(set(catalogue) - set(_FUNCS))
-    extra = sorted(set(_FUNCS) - set(catalogue))
+def join(catalogue: dict[str, Rule], funcs: dict[str, RuleFunc]) -> tuple[dict[str, Rule], dict[str, RuleFunc]]:
+    """Catalogue and functions, checked one to one: a rule without a function (or the reverse) is a bug."""
+    missing = sorted(set(catalogue) - set(funcs))
+    extra = sorted(set(funcs) - set(catalogue))
     if missing or extra:
         raise RuntimeError(f"rule catalogue and functions differ: no function for {missing}, no catalogue entry for {extra}")
-    return catalogue, dict(_FUNCS)
+    return catalogue, funcs

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from appealagent.checks.context import CheckContext, Hit
 from appealagent.checks.document import count_words, excerpt, parse_document
 from appealagent.checks.model import SEVERITY_ORDER, CheckReport, Finding, Rule
-from appealagent.checks.registry import RuleFunc, build_registry
+from appealagent.checks.registry import RuleFunc
+from appealagent.checks.rules import load_rules
 from appealagent.checks.sections import ORDER
 from appealagent.model.case import Case, LetterKind
 
@@ -22,9 +22,9 @@ MAX_FINDINGS_PER_RULE = 20
 MAX_CHECKED_CHARS = 200_000
 
 
-@cache
 def registry() -> tuple[dict[str, Rule], dict[str, RuleFunc]]:
-    return build_registry()
+    """The rule catalogue and its functions (loaded on first use, then cached)."""
+    return load_rules()
 
 
 class _Fill(dict):
@@ -103,7 +103,7 @@ def _run_rule(rule: Rule, func: RuleFunc, ctx: CheckContext) -> list[Finding]:
     except Exception as exc:  # a rule bug must not cost the seller the other findings
         if os.environ.get("APPEALAGENT_DEBUG"):
             raise
-        return [Finding(rule_id=rule.id, severity="warning", message=f"internal error in this rule ({type(exc).__name__}: {exc}); please report it", fix="Run with APPEALAGENT_DEBUG=1 to see the traceback.")]
+        return [Finding(rule_id=rule.id, severity="warning", message=f"internal error in this rule ({type(exc).__name__}: {exc}); please report it", fix="Run with APPEALAGENT_DEBUG=1 to see the traceback.", section=None, line=None, col=None)]
     out = [_finding(rule, h, ctx) for h in hits]
     if extra and out:
         last = out[-1]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.document import Span, count_words, iter_lines, paragraphs, sentences
 
@@ -90,14 +91,14 @@ class Layout:
 @cache
 def _heading_patterns() -> list[tuple[str, re.Pattern[str]]]:
     raw = data.load("structure")["headings"]
-    return [(label, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)) for label, pats in raw.items()]
+    return [(label, patterns.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)) for label, pats in raw.items()]
 
 
 @cache
 def _inline_re() -> re.Pattern[str]:
     raw = data.load("structure")["inline"]
     branches = [f"(?P<{label}>{'|'.join(f'(?:{p})' for p in pats)})" for label, pats in raw.items()]
-    return re.compile(
+    return patterns.compile(
         r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*|__)?[ \t]*(?:\(?\d{1,2}[.)][ \t]*|step[ \t]*\d{1,2}[:.)]?[ \t]*)?(?:\*\*|__)?[ \t]*(?:"
         + "|".join(branches)
         + r")[ \t]*(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(?=\S)",

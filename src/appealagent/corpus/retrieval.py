@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from appealagent.catalog.datafiles import load_yaml
 from appealagent.corpus.store import Letter, load_corpus
 from appealagent.model.case import Case, LetterKind, Marketplace, ViolationType, has_cjk
 
@@ -34,8 +35,6 @@ class Hit:
 
 @cache
 def _settings() -> dict[str, Any]:
-    from appealagent.catalog.datafiles import load_yaml
-
     return load_yaml("corpus/retrieval.yaml")
 
 
@@ -198,7 +197,7 @@ def _rank(
         if value:
             score = score + weights[name] * (column == value)
     if others:
-        score = score + weights["other_violation"] * np.isin(index.types, list(others))
+        score = score + weights["other_violation"] * np.isin(index.types, [o for o in others if o is not None])
 
     related = score > 0
     score = score + weights["reinstated"] * index.reinstated

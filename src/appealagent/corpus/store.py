@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict
 
 from appealagent import paths
+from appealagent.catalog.datafiles import load_yaml, parse_front_matter
 from appealagent.errors import InputError
 from appealagent.files import read_text
 from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_cjk
@@ -65,8 +68,6 @@ class CorpusProblem:
 @cache
 def corpus_format() -> dict[str, Any]:
     """The format table; a broken table is a packaging bug, so it raises."""
-    from appealagent.catalog.datafiles import load_yaml
-
     return load_yaml("corpus/format.yaml")
 
 
@@ -100,7 +101,7 @@ class _Report:
         self.problems.append(CorpusProblem(self.file, field, message))
 
 
-def _enum_value(report: _Report, meta: dict[str, Any], key: str, enum: type) -> Any:
+def _enum_value(report: _Report, meta: dict[str, Any], key: str, enum: type[StrEnum]) -> Any:
     """The enum member, or None (missing values are reported by the required-field check)."""
     value = meta.get(key)
     if value is None or value == "":
@@ -299,10 +300,6 @@ def _check_chinese(report: _Report, chinese: str | None, english: str, origin: O
 
 def _inspect(path: Path, text: str, origin: Origin) -> tuple[Letter | None, list[CorpusProblem]]:
     """Parse one letter and collect every problem; the Letter is None when there is any."""
-    import yaml
-
-    from appealagent.catalog.datafiles import parse_front_matter
-
     report = _Report(str(path))
     try:
         post = parse_front_matter(text)
@@ -391,8 +388,6 @@ def _scan(folder: Path, origin: Origin) -> tuple[list[Letter], list[CorpusProble
 
 def _raw_id(text: str) -> str | None:
     """The id a broken letter claims, so a copied file with an unchanged id is reported as a duplicate."""
-    from appealagent.catalog.datafiles import parse_front_matter
-
     try:
         value = parse_front_matter(text).metadata.get("id")
     except Exception:  # the parse problem itself is already reported

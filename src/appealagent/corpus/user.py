@@ -14,7 +14,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from appealagent import paths
+from appealagent.catalog.datafiles import parse_front_matter
 from appealagent.corpus.store import PART_RE, SECTION_RE, Letter, check_text, corpus_format, letter_files, section_headings
 from appealagent.errors import InputError
 from appealagent.files import atomic_write
@@ -33,10 +36,6 @@ def slug(text: str) -> str:
 
 
 def _split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str]:
-    import yaml
-
-    from appealagent.catalog.datafiles import parse_front_matter
-
     try:
         post = parse_front_matter(text)
     except (yaml.YAMLError, ValueError, TypeError, AttributeError) as exc:
@@ -127,8 +126,6 @@ def _declared_sections(body: str) -> list[str]:
 
 def compose(meta: dict[str, Any], body: str) -> str:
     """The letter file: front matter in the documented field order, then the body."""
-    import yaml
-
     ordered = {k: meta[k] for k in FIELD_ORDER if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
     head = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)

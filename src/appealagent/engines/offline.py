@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from appealagent.catalog.datafiles import metric_info, type_wording
+from appealagent.catalog.datafiles import type_wording
+from appealagent.catalog.metrics import metric_info
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.errors import InputError
 from appealagent.llm.request import Body

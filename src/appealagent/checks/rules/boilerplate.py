@@ -9,17 +9,17 @@ from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.overlap import best_overlap
 from appealagent.checks.registry import rule
+from appealagent.corpus.index import IndexedLetter
 
 
-def _is_same_letter(ctx: CheckContext, letter: object) -> bool:
+def _is_same_letter(ctx: CheckContext, letter: IndexedLetter) -> bool:
     """A corpus letter is never flagged against itself (same id in the front matter, or same file)."""
     own_id = ctx.doc.meta.get("id")
-    if own_id and getattr(letter, "id", None) == own_id:
+    if own_id and letter.id == own_id:
         return True
-    path = getattr(letter, "path", None)
-    if ctx.source and path is not None:
+    if ctx.source and letter.path is not None:
         try:
-            return Path(ctx.source).resolve() == Path(path).resolve()
+            return Path(ctx.source).resolve() == letter.path.resolve()
         except OSError:
             return False
     return False
@@ -30,16 +30,17 @@ def corpus_overlap(ctx: CheckContext) -> Iterator[Hit]:
     cfg = data.load("boilerplate")
     if ctx.words < int(cfg["min_words"]):
         return
-    others = [letter for letter in ctx.corpus if not _is_same_letter(ctx, letter)]
+    n = int(cfg["ngram"])
+    others = [letter for letter in ctx.example_letters(n) if not _is_same_letter(ctx, letter)]
     if not others:
         return
-    result = best_overlap(ctx.body, others, n=int(cfg["ngram"]))
+    result = best_overlap(ctx.body, others, n=n)
     if result is None:
         return
     share, letter, span = result
     if share >= float(cfg["warn_share"]):
         start, end = span if span else (None, None)
-        yield hit(start, end, share=round(100 * share), letter=getattr(letter, "id", "?"))
+        yield hit(start, end, share=round(100 * share), letter=letter.id)
 
 
 @rule("boilerplate.stock_phrase")

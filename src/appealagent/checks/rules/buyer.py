@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import ORDER_TEXT_RE, blank, sentence_of
@@ -26,7 +27,7 @@ def feedback_request(ctx: CheckContext) -> Iterator[Hit]:
 
 @cache
 def _amazon_domain() -> re.Pattern[str]:
-    return re.compile(_buyer()["amazon_domain"], re.IGNORECASE)
+    return patterns.compile(_buyer()["amazon_domain"], re.IGNORECASE)
 
 
 def _host(url: str) -> str:
@@ -45,8 +46,8 @@ def off_amazon_contact(ctx: CheckContext) -> Iterator[Hit]:
     for m in data.regex("buyer", "off_amazon").finditer(body):
         yield hit(m.start(), m.end(), text=m.group())
     no_ids = blank(body, ORDER_TEXT_RE)
-    not_phone = re.compile(_buyer()["not_phone_before"], re.IGNORECASE)
-    for m in re.finditer(_buyer()["phone"], no_ids):
+    not_phone = patterns.compile(_buyer()["not_phone_before"], re.IGNORECASE)
+    for m in patterns.compile(_buyer()["phone"]).finditer(no_ids):
         number = m.group()
         digits = sum(c.isdigit() for c in number)
         separated = number.startswith("+") or any(c in number for c in " ()-")
@@ -61,8 +62,8 @@ def incentive(ctx: CheckContext) -> Iterator[Hit]:
     for m in data.regex("buyer", "incentive", "anywhere").finditer(ctx.body):
         taken.append(m.span())
         yield hit(m.start(), m.end(), text=m.group())
-    review = re.compile(cfg["review_words"], re.IGNORECASE)
-    for m in re.finditer(cfg["with_review"], ctx.body, re.IGNORECASE):
+    review = patterns.compile(cfg["review_words"], re.IGNORECASE)
+    for m in patterns.compile(cfg["with_review"], re.IGNORECASE).finditer(ctx.body):
         if any(s <= m.start() < e for s, e in taken):
             continue
         s, e = sentence_of(ctx, m.start())

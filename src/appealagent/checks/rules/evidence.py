@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import PurePath
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import sentence_of
@@ -47,7 +48,7 @@ def doc_label(doc: EvidenceDocument) -> str:
 @cache
 def _kind_word_re(kind: str) -> re.Pattern[str]:
     words = _evidence()["kind_words"]
-    return re.compile(words.get(kind, words["other"]), re.IGNORECASE)
+    return patterns.compile(words.get(kind, words["other"]), re.IGNORECASE)
 
 
 _STOP = frozenset(["the", "a", "an", "of", "in", "on", "for", "and", "or", "to", "from", "with", "by", "our", "your", "their", "its", "this", "that", "dated", "signed", "copy"])
@@ -116,22 +117,22 @@ def unaccepted_kind(ctx: CheckContext) -> Iterator[Hit]:
     ev = _evidence()
     if ctx.case is not None:
         editable = tuple(ev["editable_extensions"])
-        proof = set(ev["proof_kinds"])
+        proof_kinds = set(ev["proof_kinds"])
         for doc in ctx.case.evidence:
             why = ev["unaccepted"].get(doc.kind.value)
             if why:
                 yield hit(doc=doc_label(doc), why=why)
-            elif doc.file and doc.kind.value in proof and doc.file.lower().endswith(editable):
+            elif doc.file and doc.kind.value in proof_kinds and doc.file.lower().endswith(editable):
                 yield hit(doc=doc_label(doc), why=f"{PurePath(doc.file).suffix} files can be edited; Amazon asks for unaltered PDF, JPG, PNG or GIF")
     # The letter itself offers a document Amazon does not accept as proof of supply or rights.
     vt = ctx.violation_type
     if vt is not None and vt.value not in ev["proof_types"]:
         return
-    offer = re.compile(ev["unaccepted_text"], re.IGNORECASE)
-    attach = re.compile(ev["attach_words"], re.IGNORECASE)
-    proof = re.compile(ev["proof_words"], re.IGNORECASE)
-    ok_before = re.compile(ev["unaccepted_text_ok_before"], re.IGNORECASE)
-    negation = re.compile(ev["not_offered"], re.IGNORECASE)
+    offer = patterns.compile(ev["unaccepted_text"], re.IGNORECASE)
+    attach = patterns.compile(ev["attach_words"], re.IGNORECASE)
+    proof = patterns.compile(ev["proof_words"], re.IGNORECASE)
+    ok_before = patterns.compile(ev["unaccepted_text_ok_before"], re.IGNORECASE)
+    negation = patterns.compile(ev["not_offered"], re.IGNORECASE)
     for m in offer.finditer(ctx.body):
         if ok_before.search(ctx.body[max(0, m.start() - 25) : m.start()]):
             continue
@@ -145,12 +146,12 @@ def unaccepted_kind(ctx: CheckContext) -> Iterator[Hit]:
 
 def _clause(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
     """The clause of a sentence around text[start:end], cut at ";", ", and", " but", " so" and the like."""
-    cut = re.compile(_evidence()["clause_break"], re.IGNORECASE)
+    cut = patterns.compile(_evidence()["clause_break"], re.IGNORECASE)
     left = s
     for m in cut.finditer(text, s, start):
         left = m.end()
     right = e
-    m = cut.search(text, end, e)
-    if m:
-        right = m.start()
+    after = cut.search(text, end, e)
+    if after:
+        right = after.start()
     return left, right

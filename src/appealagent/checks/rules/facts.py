@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from appealagent.catalog import patterns
+from appealagent.catalog.metrics import catalogue as metric_catalogue
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import sentence_of
@@ -15,30 +17,39 @@ from appealagent.model.case import ViolationType
 
 _NUM = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|per cent\b)"
 _CMP = r"(?:(?:less|lower|fewer|more|greater|higher) than|below|under|above|over|at least|at most|no more than|not more than|not exceed(?:ing)?|of|at|<|>|≤|≥|<=|>=|=)"
-# "Amazon's target of under 4%", "the 1% threshold", "target: < 2.5%", "Amazon requires … below 1%".
-_TARGET_RES = (
-    re.compile(
-        r"\b(?:amazon[''’]?s?|the|its|a|their|your|required|performance|policy|maximum|minimum|official|stated|standard)\s+"
-        r"(?:[a-z-]+\s+){0,3}?(?:target|threshold|standard|requirement|limit|benchmark|maximum|minimum)s?\s*"
-        r"(?:(?:of|is|at|was|being|for|:)\s*){0,2}(?:" + _CMP + r"\s*)?(?:" + _CMP + r"\s*)?" + _NUM,
-        re.IGNORECASE,
-    ),
-    re.compile(r"(?<![\d.,])" + _NUM + r"\s+(?:target|threshold|requirement|limit|benchmark|maximum|minimum)\b", re.IGNORECASE),
-    re.compile(r"\b(?:target|threshold)\s*[(:]\s*" + _CMP + r"?\s*" + _NUM, re.IGNORECASE),
-    re.compile(r"\bamazon\s+(?:requires?|expects?|asks? for|allows?|sets?)\s+(?:[a-z-]+\s+){0,6}?" + _CMP + r"\s*" + _NUM, re.IGNORECASE),
-    # "above the required 2%", "Amazon's maximum of 2%", "the maximum ODR allowed is 2%"
-    re.compile(
-        r"\b(?:the|amazon[''’]?s?|its)\s+(?:required|maximum|minimum|allowed|acceptable|permitted|mandatory|highest allowed|lowest allowed)\s+"
-        r"(?:[a-z-]+\s+){0,3}?(?:(?:allowed|permitted|accepted|acceptable)\s+)?(?:(?:of|is|at|was|:)\s*){0,2}(?:" + _CMP + r"\s*)?" + _NUM,
-        re.IGNORECASE,
-    ),
-    # "the ODR must be below 2%", "the late shipment rate has to stay under 10%" (not "our … must")
-    re.compile(
-        r"(?:\b(?:our|my)\s+(?:[a-z-]+\s+){0,3}?)?\b(?:rate|ODR|LSR|VTR|OTDR)\s+(?:must|should|needs? to|has to|is required to|is supposed to)\s+"
-        r"(?:be\s+|stay\s+|remain\s+|be kept\s+|not exceed\s+|not be (?:more|higher) than\s+)?(?:" + _CMP + r"\s*)?" + _NUM,
-        re.IGNORECASE,
-    ),
-)
+
+
+@cache
+def _target_res() -> tuple[re.Pattern[str], ...]:
+    """How letters state a target next to a number (compiled on the first check, not at import).
+
+    "Amazon's target of under 4%", "the 1% threshold", "target: < 2.5%", "Amazon requires … below 1%".
+    """
+    return (
+        patterns.compile(
+            r"\b(?:amazon[''’]?s?|the|its|a|their|your|required|performance|policy|maximum|minimum|official|stated|standard)\s+"
+            r"(?:[a-z-]+\s+){0,3}?(?:target|threshold|standard|requirement|limit|benchmark|maximum|minimum)s?\s*"
+            r"(?:(?:of|is|at|was|being|for|:)\s*){0,2}(?:" + _CMP + r"\s*)?(?:" + _CMP + r"\s*)?" + _NUM,
+            re.IGNORECASE,
+        ),
+        patterns.compile(r"(?<![\d.,])" + _NUM + r"\s+(?:target|threshold|requirement|limit|benchmark|maximum|minimum)\b", re.IGNORECASE),
+        patterns.compile(r"\b(?:target|threshold)\s*[(:]\s*" + _CMP + r"?\s*" + _NUM, re.IGNORECASE),
+        patterns.compile(r"\bamazon\s+(?:requires?|expects?|asks? for|allows?|sets?)\s+(?:[a-z-]+\s+){0,6}?" + _CMP + r"\s*" + _NUM, re.IGNORECASE),
+        # "above the required 2%", "Amazon's maximum of 2%", "the maximum ODR allowed is 2%"
+        patterns.compile(
+            r"\b(?:the|amazon[''’]?s?|its)\s+(?:required|maximum|minimum|allowed|acceptable|permitted|mandatory|highest allowed|lowest allowed)\s+"
+            r"(?:[a-z-]+\s+){0,3}?(?:(?:allowed|permitted|accepted|acceptable)\s+)?(?:(?:of|is|at|was|:)\s*){0,2}(?:" + _CMP + r"\s*)?" + _NUM,
+            re.IGNORECASE,
+        ),
+        # "the ODR must be below 2%", "the late shipment rate has to stay under 10%" (not "our … must")
+        patterns.compile(
+            r"(?:\b(?:our|my)\s+(?:[a-z-]+\s+){0,3}?)?\b(?:rate|ODR|LSR|VTR|OTDR)\s+(?:must|should|needs? to|has to|is required to|is supposed to)\s+"
+            r"(?:be\s+|stay\s+|remain\s+|be kept\s+|not exceed\s+|not be (?:more|higher) than\s+)?(?:" + _CMP + r"\s*)?" + _NUM,
+            re.IGNORECASE,
+        ),
+    )
+
+
 _OWN_RE = re.compile(r"\b(?:our|own|internal|personal|team[''’]s|in-house|stricter|tighter)\b", re.IGNORECASE)
 
 
@@ -46,14 +57,14 @@ _OWN_RE = re.compile(r"\b(?:our|own|internal|personal|team[''’]s|in-house|stri
 def _alias_res() -> list[tuple[str, re.Pattern[str]]]:
     """Per metric: its spelled-out names (any case) and its abbreviations (capitals only: "ODR", not "odr")."""
     out = []
-    for name, meta in data.metrics().items():
-        aliases = [re.escape(a) for a in meta.get("aliases", [])]
+    for name, meta in metric_catalogue().items():
+        aliases = [re.escape(a) for a in meta.aliases]
         words = [a for a in aliases if not a.isupper()]
         upper = [a for a in aliases if a.isupper()]
         if words:
-            out.append((name, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)))
+            out.append((name, patterns.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)))
         if upper:
-            out.append((name, re.compile(r"\b(?:" + "|".join(upper) + r")\b")))
+            out.append((name, patterns.compile(r"\b(?:" + "|".join(upper) + r")\b")))
     return out
 
 
@@ -77,17 +88,17 @@ def _metric_near(ctx: CheckContext, pos: int) -> str | None:
                 return max(found)[1]
     vt = ctx.violation_type
     if vt is not None and ctx.violation_source != "inferred":
-        for name, meta in data.metrics().items():
-            if vt.value in meta.get("violation_types", []) and meta.get("target") is not None:
+        for name, meta in metric_catalogue().items():
+            if vt.value in meta.violation_types and meta.target is not None:
                 return name
     return None
 
 
 @rule("facts.wrong_target")
 def wrong_target(ctx: CheckContext) -> Iterator[Hit]:
-    metrics = data.metrics()
+    metrics = metric_catalogue()
     seen: set[int] = set()
-    for regex in _TARGET_RES:
+    for regex in _target_res():
         for m in regex.finditer(ctx.body):
             num_start = next(m.start(g) for g in range(1, (m.lastindex or 0) + 1) if m.group(g) is not None)
             if num_start in seen:
@@ -101,10 +112,10 @@ def wrong_target(ctx: CheckContext) -> Iterator[Hit]:
             if value is None or name is None:
                 continue
             meta = metrics[name]
-            if meta.get("target") is None or meta.get("unit") != "%":
+            if meta.target is None or not meta.is_percent:
                 continue
-            if abs(float(meta["target"]) - value) > 1e-9:
-                yield hit(m.start(), m.end(), label=meta["label"], stated=f"{raw}%", target=meta["target_text"], source=meta.get("source", "Seller Central"))
+            if abs(meta.target - value) > 1e-9:
+                yield hit(m.start(), m.end(), label=meta.label, stated=f"{raw}%", target=meta.target_text, source=meta.source)
 
 
 @rule("facts.policy_mismatch")
@@ -115,7 +126,7 @@ def policy_mismatch(ctx: CheckContext) -> Iterator[Hit]:
     for policy in data.load("facts")["policies"]:
         if vt.value in policy["types"]:
             continue
-        for m in re.finditer(policy["pattern"], ctx.body, re.IGNORECASE):
+        for m in patterns.compile(policy["pattern"], re.IGNORECASE).finditer(ctx.body):
             yield hit(m.start(), m.end(), policy=policy["name"], vtype=vt.value.replace("_", " "))
 
 
@@ -133,7 +144,7 @@ def missing_required_statement(ctx: CheckContext) -> Iterator[Hit]:
         statement = need["statement"]
         not_enough = need.get("not_enough")
         if not_enough:
-            regex_ne = re.compile(not_enough, re.IGNORECASE)
+            regex_ne = patterns.compile(not_enough, re.IGNORECASE)
             m = next((x for sp in ctx.scope("corrective_actions") for x in regex_ne.finditer(ctx.body, *sp)), None)
             if m:
                 yield hit(m.start(), m.end(), severity=severity, vtype=vt.value.replace("_", " "), statement=statement, fix=need["fix"])

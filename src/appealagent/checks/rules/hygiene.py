@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import blank, in_quotation
@@ -26,7 +27,7 @@ def _hygiene() -> dict:
 
 @cache
 def _link_re() -> re.Pattern[str]:
-    return re.compile(_hygiene()["link"], re.IGNORECASE)
+    return patterns.compile(_hygiene()["link"], re.IGNORECASE)
 
 
 _WEBSITE_RE = re.compile(r"\b(?:website|web site|site|homepage|domain|contact details|supplier|manufacturer|distributor|factory)\b", re.IGNORECASE)
@@ -161,12 +162,12 @@ def link(ctx: CheckContext) -> Iterator[Hit]:
 
 @cache
 def _login_label_re() -> re.Pattern[str]:
-    return re.compile(_hygiene()["login_label"], re.IGNORECASE)
+    return patterns.compile(_hygiene()["login_label"], re.IGNORECASE)
 
 
 @cache
 def _amazon_address_re() -> re.Pattern[str]:
-    return re.compile(_hygiene()["amazon_address"], re.IGNORECASE)
+    return patterns.compile(_hygiene()["amazon_address"], re.IGNORECASE)
 
 
 @rule("hygiene.email")

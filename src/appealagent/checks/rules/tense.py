@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.document import excerpt
@@ -16,7 +17,7 @@ from appealagent.checks.rules.specificity import measure_items
 
 @cache
 def _ok_before() -> re.Pattern[str]:
-    return re.compile(data.load("specificity")["future_ok_before"], re.IGNORECASE)
+    return patterns.compile(data.load("specificity")["future_ok_before"], re.IGNORECASE)
 
 
 @rule("tense.future_in_actions")
@@ -34,7 +35,7 @@ def future_in_actions(ctx: CheckContext) -> Iterator[Hit]:
 
 @cache
 def _completed_re() -> re.Pattern[str]:
-    return re.compile(data.load("specificity")["completed"], re.IGNORECASE)
+    return patterns.compile(data.load("specificity")["completed"], re.IGNORECASE)
 
 
 @rule("tense.no_completed_action")
@@ -68,8 +69,8 @@ _DETERMINER_RE = re.compile(r"\b(?:the|a|an|all|any|every|each|these|those|this|
 @rule("tense.past_in_measures")
 def past_in_measures(ctx: CheckContext) -> Iterator[Hit]:
     cfg = data.load("specificity")
-    past = re.compile(cfg["past_verb"], re.IGNORECASE)
-    ongoing = re.compile(cfg["ongoing"], re.IGNORECASE)
+    past = patterns.compile(cfg["past_verb"], re.IGNORECASE)
+    ongoing = patterns.compile(cfg["ongoing"], re.IGNORECASE)
     for s, e in measure_items(ctx):
         if past.search(ctx.body, s, e) and not ongoing.search(ctx.body, s, e) and not has_frequency(ctx.body, s, e):
             yield hit(s, e, text=excerpt(ctx.body, s, e, 80))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.match import blank, in_quotation, sentence_of
@@ -55,8 +56,8 @@ def pleading(ctx: CheckContext) -> Iterator[Hit]:
 def excessive_apology(ctx: CheckContext) -> Iterator[Hit]:
     cfg = data.load("tone")["apology"]
     limit = int(cfg["max"].get(ctx.kind.value, cfg["max"]["default"]))
-    not_after = re.compile(cfg["not_after"], re.IGNORECASE)
-    found = [m for m in re.finditer(cfg["pattern"], ctx.body, re.IGNORECASE) if not not_after.search(ctx.body, max(0, m.start() - 20), m.start())]
+    not_after = patterns.compile(cfg["not_after"], re.IGNORECASE)
+    found = [m for m in patterns.compile(cfg["pattern"], re.IGNORECASE).finditer(ctx.body) if not not_after.search(ctx.body, max(0, m.start() - 20), m.start())]
     if len(found) > limit:
         m = found[limit]
         yield hit(m.start(), m.end(), count=len(found))
@@ -75,7 +76,7 @@ def flattery(ctx: CheckContext) -> Iterator[Hit]:
 @cache
 def _lawyer_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cfg = data.load("tone")["threat"]
-    return (re.compile(cfg["lawyer"], re.IGNORECASE), re.compile(cfg["lawyer_threat"], re.IGNORECASE), re.compile(cfg["lawyer_ok"], re.IGNORECASE))
+    return (patterns.compile(cfg["lawyer"], re.IGNORECASE), patterns.compile(cfg["lawyer_threat"], re.IGNORECASE), patterns.compile(cfg["lawyer_ok"], re.IGNORECASE))
 
 
 @rule("tone.threat")
@@ -114,8 +115,8 @@ def question(ctx: CheckContext) -> Iterator[Hit]:
 def support_case(ctx: CheckContext) -> Iterator[Hit]:
     yield from _phrases(ctx, "support_case")
     cfg = data.load("tone")["support_case"]
-    said = re.compile(cfg["said"], re.IGNORECASE)
-    context = re.compile(cfg["said_context"], re.IGNORECASE)
+    said = patterns.compile(cfg["said"], re.IGNORECASE)
+    context = patterns.compile(cfg["said_context"], re.IGNORECASE)
     for m in said.finditer(ctx.body):
         s, e = sentence_of(ctx, m.start())
         if context.search(ctx.body, s, e):

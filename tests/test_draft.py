@@ -278,8 +278,9 @@ def with_echo(monkeypatch):
     from appealagent.engines import registry
 
     def install(engine, *, prefer: bool = False):
-        engines = {**registry._engines(), engine.name: engine}
-        monkeypatch.setattr(registry, "_engines", lambda: engines)
+        monkeypatch.setitem(registry.LOADERS, engine.name, lambda: engine)
+        registry._load.cache_clear()
+        monkeypatch.setattr(registry, "_load", registry._load.__wrapped__)
         if prefer:
             monkeypatch.setattr(registry, "AUTO_PREFERS", engine.name)
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from appealagent.catalog.datafiles import load_yaml
 from appealagent.facts.emails import emails
 from appealagent.facts.found import Found
 from appealagent.facts.ids import order_ids
@@ -57,8 +58,6 @@ _BUYER_CUE = re.compile(r"[Bb]uyer|[Cc]ustomer|[Rr]ecipient|[Cc]onsignee|[Ss]hip
 
 @cache
 def _not_names() -> frozenset[str]:
-    from appealagent.catalog.datafiles import load_yaml
-
     return frozenset(load_yaml("redact.yaml")["not_names"])
 
 

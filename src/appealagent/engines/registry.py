@@ -1,7 +1,12 @@
 """The one registry of engines (name → engine) and the `auto` policy that picks between them.
 
 Adding an engine or an LLM drafting mode is one module with a class that follows
-`engines.base.Engine`, plus one line in `_engines()` below. `auto` is not an
+`engines.base.Engine`, plus one loader line in `LOADERS` below. Each engine's module
+is imported by its loader, when the engine is first asked for: an offline draft never
+imports the LLM engines (their prompts, retrieval and client), which kept the offline
+start-up twice as slow. These loaders and the CLI's command bodies are the only places
+the package imports its own modules inside functions (tests/test_architecture.py
+holds that line, and its cycle check counts these imports too). `auto` is not an
 engine but a policy: the preferred LLM engine when a server is configured and it
 drafts the case's kind, with the offline engine as the fallback when it fails;
 else the offline engine alone.
@@ -9,12 +14,11 @@ else the offline engine alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from appealagent.engines.author.engine import AuthorEngine
 from appealagent.engines.base import Engine
-from appealagent.engines.offline import OfflineEngine
 from appealagent.errors import InputError
 from appealagent.model.case import LetterKind
 
@@ -23,18 +27,35 @@ AUTO_PREFERS = "llm"  # the engine auto uses when it can
 FALLBACK = "offline"  # needs nothing, drafts every kind: the letter a seller always gets
 
 
+def _offline() -> Engine:
+    from appealagent.engines.offline import OfflineEngine
+
+    return OfflineEngine()
+
+
+def _author() -> Engine:
+    from appealagent.engines.author.engine import AuthorEngine
+
+    return AuthorEngine()
+
+
+LOADERS: dict[str, Callable[[], Engine]] = {
+    "offline": _offline,
+    "llm": _author,
+}
+
+
 @cache
-def _engines() -> dict[str, Engine]:
-    engines: list[Engine] = [
-        OfflineEngine(),
-        AuthorEngine(),
-    ]
-    return {e.name: e for e in engines}
+def _load(name: str) -> Engine:
+    engine = LOADERS[name]()
+    if engine.name != name:
+        raise RuntimeError(f"engine registered as {name!r} calls itself {engine.name!r}")
+    return engine
 
 
 def engine_names() -> tuple[str, ...]:
     """What --engine accepts: every registered engine, then auto."""
-    return (*_engines(), AUTO)
+    return (*LOADERS, AUTO)
 
 
 def names_text(conjunction: str = "or") -> str:
@@ -44,10 +65,9 @@ def names_text(conjunction: str = "or") -> str:
 
 
 def get_engine(name: str) -> Engine:
-    try:
-        return _engines()[name]
-    except KeyError:
-        raise InputError(f"--engine: unknown engine {name!r} ({names_text()})") from None
+    if name not in LOADERS:
+        raise InputError(f"--engine: unknown engine {name!r} ({names_text()})")
+    return _load(name)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from appealagent.evals.dataset import Sample, load_dataset, resolve_cases_dir
 from appealagent.evals.replay import recordings_dir_for
 from appealagent.evals.scorers import heading_part
 from appealagent.model.draft import AppealDraft
+from appealagent.redact import Redactor
 
 NOTE = (
     "Written by hand as the reply a model should give to the redacted prompt (private values as "
@@ -67,8 +68,6 @@ def draft_from_reference(reference: str) -> dict[str, Any]:
 
 def placeholders(sample: Sample) -> dict[str, str]:
     """value → placeholder, exactly as the LLM engine redacts the case before sending it."""
-    from appealagent.redact import Redactor
-
     r = Redactor.for_case(sample.case)
     r.redact_obj(sample.case.model_dump(mode="json", exclude_none=True, exclude_defaults=False))
     # Buyer-name placeholders are left as values: restoring them is the identity, and the

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from appealagent.errors import InputError
+from appealagent.evals.dataset import evals_root
 from appealagent.files import load_json
 from appealagent.model.draft import AppealDraft
 
@@ -43,8 +44,6 @@ class Recording:
 
 def recordings_dir_for(cases_dir: Path) -> Path:
     """evals/recordings next to evals/cases."""
-    from appealagent.evals.dataset import evals_root
-
     return evals_root(cases_dir) / "recordings"
 
 

@@ -28,6 +28,9 @@ from functools import cache
 from typing import Any
 
 from appealagent.catalog.datafiles import load_yaml
+from appealagent.checks import run_checks
+from appealagent.checks.model import CheckReport
+from appealagent.corpus.retrieval import retrieve
 from appealagent.evals.dataset import Sample, case_json_text
 
 
@@ -357,14 +360,9 @@ def grounding_errors(sample: Sample, output: Output) -> Score:
 # ---- deterministic checks (a separate module from the drafters) ------------------------------
 
 
-def _check_report(sample: Sample, output: Output) -> Any:
+def _check_report(sample: Sample, output: Output) -> CheckReport:
     if "checks" not in output.cache:
-        try:
-            from appealagent.checks import run_checks
-        except ImportError:
-            output.cache["checks"] = None
-        else:
-            output.cache["checks"] = run_checks(output.letter, case=sample.case)
+        output.cache["checks"] = run_checks(output.letter, case=sample.case)
     return output.cache["checks"]
 
 
@@ -439,10 +437,6 @@ def retrieval_hit(sample: Sample, output: Output) -> Score:
     want = sample.expect.retrieval_type
     if want is None:
         return Score(None, "no retrieval_type in expect.yaml")
-    try:
-        from appealagent.corpus.retrieval import retrieve
-    except ImportError:
-        return Score(None, "retrieval not installed")
     hits = retrieve(sample.case, k=1)
     if not hits:
         return Score(0.0, "no letter retrieved", [f"expected {want.value}"])

@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from appealagent.catalog.datafiles import parse_front_matter
 from appealagent.errors import InputError
 from appealagent.model.draft import PromptInfo
 from appealagent.paths import prompts_dir
@@ -83,8 +84,6 @@ def _compiled(source: str) -> jinja2.Template:
 
 def parse_prompt(text: str, *, name: str = "prompt") -> Prompt:
     """Parse a prompt file's text; errors name the file because a broken prompt is a packaging bug."""
-    from appealagent.catalog.datafiles import parse_front_matter
-
     post = parse_front_matter(text)
     meta = post.metadata
     for key in REQUIRED_META:

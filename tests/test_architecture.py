@@ -106,3 +106,27 @@ def test_no_any_in_pipeline_signatures() -> None:
         hints = typing.get_type_hints(fn)
         for arg, hint in hints.items():
             assert "Any" not in repr(hint), f"pipeline.{fname}: {arg} is typed {hint!r}"
+
+
+# The two edges allowed to import the package's own modules inside functions: the CLI's command
+# bodies (so `--help` and option errors pay for nothing) and the engine registry's loaders (so an
+# offline draft never imports the LLM engines). Everywhere else such an import would hide a cycle
+# or dodge work done at import time.
+LAZY_OWN_IMPORTS_ALLOWED = ("appealagent.cli.", "appealagent.engines.registry")
+
+
+def test_own_modules_are_imported_at_the_top_outside_the_cli_and_the_engine_registry() -> None:
+    offenders = []
+    for name, path in _modules().items():
+        if name.startswith(LAZY_OWN_IMPORTS_ALLOWED):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("appealagent")):
+                    offenders.append(f"{name}.{fn.name}: from {'.' * node.level}{node.module or ''} import …")
+                elif isinstance(node, ast.Import) and any(a.name.startswith("appealagent") for a in node.names):
+                    offenders.append(f"{name}.{fn.name}: import {node.names[0].name}")
+    assert offenders == [], "imports of the package inside functions:\n" + "\n".join(offenders)

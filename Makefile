@@ -19,8 +19,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/appealagent draft --engine offline examples/cases/late_shipment_us.json
 
-## Run the whole test suite.
+## Run the whole test suite: ruff and mypy (zero findings), then pytest.
 test: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 ## Print performance and quality figures (not asserted anywhere); start-up first, on a quiet machine.

@@ -88,8 +88,10 @@ class CaseHistory(BaseModel):
         return letters[-1] if letters else None
 
     def outcome(self) -> str | None:
-        """The latest outcome recorded, or the latest reply's outcome."""
+        """The latest outcome or reply's outcome; None while a letter sent after it awaits an answer."""
         for e in reversed(self.entries):
+            if isinstance(e, LetterEntry):
+                return None  # a letter sent after the last reply: waiting for Amazon
             if isinstance(e, OutcomeEntry):
                 return e.outcome
             if isinstance(e, ReplyEntry) and e.reply.get("outcome"):

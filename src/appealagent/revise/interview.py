@@ -57,7 +57,8 @@ def plan_rounds(base: Mapping[str, object], reply: Mapping[str, object], lang: s
     """The rounds of questions this reply calls for, in the reply's order of parts."""
     spec = load_revise()
     rounds: list[Round] = []
-    asks = [a for a in reply.get("asks") or [] if isinstance(a, str)]  # type: ignore[union-attr]
+    raw_asks = reply.get("asks")
+    asks = [a for a in raw_asks if isinstance(a, str)] if isinstance(raw_asks, list) else []
     for ask in asks:
         block = spec.asks.get(ask)
         if block is None:

@@ -116,3 +116,11 @@ def test_intake_on_a_notice_and_an_acknowledgement() -> None:
     assert notice.notice_kind == "amazon_notice" and notice.case.violation_type is not None
     ack = parse_notice((REPLIES / "22_neg_acknowledgement_us.txt").read_text(encoding="utf-8"))
     assert ack.notice_kind == "appeal_acknowledgement" and "wait for the decision" in (ack.message or "")
+
+
+def test_no_notice_of_the_intake_set_reads_as_a_reply() -> None:
+    """Notices say "will remain deactivated until…" or "the other account has been reinstated": not replies."""
+    notices = sorted((ROOT / "tests" / "data" / "notices").glob("*.txt"))
+    assert len(notices) > 50
+    readings = {p.name: read_reply(p.read_text(encoding="utf-8")) for p in notices}
+    assert [name for name, r in readings.items() if r.is_reply or r.acknowledgement] == []

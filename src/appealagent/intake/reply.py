@@ -25,7 +25,7 @@ from appealagent.model.case import has_cjk
 
 OUTCOMES = ("more_information", "denied", "reinstated")
 PARTS = ("root_cause", "corrective_actions", "preventive_measures", "documents")
-_STRONG_DECISION = 0.85  # one decision phrase this strong makes a text a reply on its own (forum quotes)
+_STRONG_DECISION = 0.85  # a decision phrase this strong, with any appeal wording, makes a text a reply (forum quotes)
 
 
 class _Rules(NamedTuple):
@@ -212,7 +212,9 @@ def read_reply(text: str | NoticeText) -> ReplyReading:
     flat = tx.flat
     reply_score, reply_phrases = r.reply.score(flat)
     outcome, score, runner, phrases = _outcome(flat, r)
-    decisive = outcome is not None and score >= _STRONG_DECISION and outcome != "more_information"
+    # A forum post quoting "we have reinstated your selling privileges" names the appeal only in
+    # passing; a notice that says "will remain deactivated until…" names no appeal at all.
+    decisive = outcome is not None and score >= _STRONG_DECISION and outcome != "more_information" and reply_score > 0
     if outcome is None or not (reply_score >= r.min_reply or decisive):
         ack, ack_phrases = r.acknowledgement.score(flat)
         if ack >= r.min_outcome and reply_score >= r.min_reply / 2:

@@ -13,6 +13,7 @@ from appealagent.cli.app import app
 # the seller's path first (interview → intake → draft → check), then the corpus, evals and settings.
 # isort: off
 from appealagent.cli import interview_cmd, intake_cmd, draft_cmd, check_cmd  # noqa: F401
+from appealagent.cli import revise_cmd  # noqa: F401
 from appealagent.cli import corpus_cmd, eval_cmd, history_cmd, config_cmd, schema_cmd  # noqa: F401
 # isort: on
 

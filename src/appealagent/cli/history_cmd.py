@@ -1,8 +1,9 @@
-"""`appealagent history [show ID]`: past drafting runs saved in the data folder."""
+"""`appealagent history [show ID | case CASE.json]`: past drafting runs saved in the data folder, and a case's timeline of letters and replies."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -112,3 +113,42 @@ def show(
         typer.echo("\n" + run["letter"].rstrip())
     if run.get("explanation"):
         typer.echo("\n" + run["explanation"].rstrip())
+
+
+@history_app.command("case")
+def case_timeline(
+    case_file: Path = typer.Argument(..., metavar="CASE.json", help="A case whose letters and replies `appealagent revise` recorded."),
+    json_: bool = typer.Option(False, "--json", help="Print the whole history (letters, replies, outcomes) as JSON."),
+) -> None:
+    """Show a case's timeline: each letter sent (date, engine, case hash) and each reply from Amazon (outcome, asks).
+
+    Example: appealagent history case case.json
+    """
+    from appealagent.history import history_path, load_history, timeline
+
+    if not case_file.exists():
+        from appealagent.errors import InputError
+
+        raise InputError(f"{case_file}: no such case file")
+    hist = load_history(case_file)
+    if json_:
+        data = json.loads(hist.model_dump_json())
+        data["path"] = str(history_path(case_file))
+        data["timeline"] = timeline(hist)
+        data["outcome"] = hist.outcome()
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    rows = timeline(hist)
+    if not rows:
+        typer.echo(f"no letters or replies recorded for {case_file} yet (they are kept in {history_path(case_file)})")
+        return
+    for row in rows:
+        if row["type"] == "letter":
+            sha = str(row.get("case_sha256") or "")[:12] or "-"
+            typer.echo(f"{row['n']:>2}. {row['date']}  letter sent   engine {row.get('engine') or 'own'}, {row['words']} words, case {sha} ({row['source']})")
+        elif row["type"] == "reply":
+            asks = ", ".join(row.get("asks") or []) if isinstance(row.get("asks"), list) else ""  # type: ignore[arg-type]
+            typer.echo(f"{row['n']:>2}. {row['date'] or '-'}  reply         {row.get('outcome')}" + (f" — asks: {asks}" if asks else ""))
+        else:
+            typer.echo(f"{row['n']:>2}. {row['date']}  outcome       {row.get('outcome')}" + (f" — {row['summary']}" if row.get("summary") else ""))
+    typer.echo(f"now: {hist.outcome() or 'waiting for Amazon'}")

@@ -53,6 +53,11 @@ def intake(
     result = _maybe_assist(result, llm, dry_run)
     if output is not None:
         atomic_write(output, result.case.model_dump_json(indent=2, exclude_none=True) + "\n", force=force)
+    if result.notice_kind == "appeal_reply":  # Amazon's reply to an appeal: its own reading (cli/revise_cmd.py)
+        from appealagent.cli.revise_cmd import show_reply
+
+        show_reply(text, result.model_dump(mode="json") if json_out else None, notice)
+        return
     if json_out:
         data = result.model_dump(mode="json")
         data["classified"] = result.classified

@@ -30,6 +30,7 @@ from appealagent.intake.extract.seller import find_seller_details
 from appealagent.intake.headers import Header, find_headers, find_notice_date, main_header
 from appealagent.intake.labels import extraction
 from appealagent.intake.model import DocumentFound, Found, IntakeResult, MetricFound
+from appealagent.intake.reply import reply_kind
 from appealagent.model.case import (
     Asin,
     Case,
@@ -296,6 +297,8 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
         "notes": rd.notes,
     }
     found.update({k: v for k, v in report.items() if v not in (None, [], {})})  # type: ignore[typeddict-item]
+    if reply := reply_kind(rd.tx):  # Amazon's answer to an appeal is not a new notice (intake/reply.py)
+        kind, message = reply
     return IntakeResult(
         case=case,
         classifications=classifications,

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from appealagent.errors import InputError
+from appealagent.facts.emails import email_key, emails
 from appealagent.intake.classify import classify_notice, message_kind, rules, scope, status
 from appealagent.intake.data import settings
 from appealagent.intake.decode import NoticeText, prepare
@@ -215,7 +216,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     order_ids, masked_orders = find_order_ids(rd.tx)
     complaint_ids, masked_complaints = find_complaint_ids(rd.tx)
     rd.masked.extend(masked_asins + masked_orders + masked_complaints)
-    header_emails = {h.sender for h in headers if h.sender} | {em.lower() for h in headers for em in x.email.findall(h.fields.get("to", ""))}
+    header_emails = {h.sender for h in headers if h.sender} | {email_key(em.text) for h in headers for em in emails(h.fields.get("to", ""))}
     owner, owner_notes, masked_refs = find_rights_owner(rd.tx, header_emails)
     rd.masked.extend(masked_refs)
     rd.notes.extend(owner_notes)

@@ -1,7 +1,8 @@
 """Metrics a notice quotes (Order Defect Rate 1.8% against a target under 1%), with window, period and counts.
 
-`metric_rules` is the one place that reads data/intake/metrics.yaml; the metric catalogue is
-being merged with data/metrics.yaml, and the merge replaces that one function.
+The metrics and the rules for reading their figures come from the one metrics catalogue
+(`catalog.metrics.intake_metrics`, data/metrics.yaml); numbers are read by `facts.numbers`,
+so "1,150" is 1150 and "6,8" is 6.8 here as everywhere else.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import functools
 import re
 from typing import Any, cast
 
+from appealagent.catalog.metrics import intake_metrics
+from appealagent.facts.numbers import parse_number
 from appealagent.intake.data import IGNORECASE as _I
-from appealagent.intake.data import rule_file
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.dates import find_dates
 from appealagent.intake.model import MetricFound
@@ -23,9 +25,9 @@ _TARGET_NUMBER_RX = re.compile(r"\d+(?:\.\d+)?")
 
 @functools.cache
 def metric_rules() -> dict[str, Any]:
-    """data/intake/metrics.yaml with its patterns compiled, once per process."""
-    m = rule_file("metrics")
-    metrics = dict(m)
+    """The catalogue's intake view with its patterns compiled, once per process."""
+    m = intake_metrics()
+    metrics: dict[str, Any] = dict(m)
     metrics["alias_rx"] = [
         (name, re.compile(alias, _I)) for name, spec in m["metrics"].items() for alias in spec["aliases"]
     ]
@@ -52,7 +54,10 @@ def metric_label(name: str) -> str:
 
 
 def _number(s: str) -> float:
-    return float(s.replace(",", "."))
+    value = parse_number(s)
+    if value is None:  # the percent pattern only captures digits with one separator
+        raise ValueError(f"not a number: {s!r}")
+    return value
 
 
 def fmt(value: float) -> str:

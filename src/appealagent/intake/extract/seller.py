@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from appealagent.facts.emails import emails
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.ids import labelled
@@ -41,9 +42,9 @@ def find_seller_details(text: NoticeText, main: Header | None, is_notice: bool) 
     tokens = [t for v in labelled(text.label_lines, "merchant_token") for t in x.value["merchant_token"].findall(v)]
     recipient = None
     if main and main.fields.get("to"):
-        em = x.email.search(main.fields["to"])
+        em = next(emails(main.fields["to"]), None)
         if em:
-            recipient = em.group(0)
+            recipient = em.text
     subject = None
     if main and main.fields.get("subject"):
         subject = _SUBJECT_PREFIX_RX.sub("", main.fields["subject"])

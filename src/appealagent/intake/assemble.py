@@ -23,7 +23,7 @@ from appealagent.intake.decode import NoticeText, prepare
 from appealagent.intake.extract.dates import add_period, find_dates
 from appealagent.intake.extract.deadlines import find_dated_deadline, find_periods
 from appealagent.intake.extract.documents import document_label, find_documents, find_policies
-from appealagent.intake.extract.ids import asin_on_line, find_asin_details, find_asins, find_complaint_ids, find_order_ids
+from appealagent.intake.extract.ids import asin_on_line, labelled, find_asin_details, find_asins, find_complaint_ids, find_order_ids
 from appealagent.intake.extract.marketplace import date_order, detect_language, detect_marketplace
 from appealagent.intake.extract.metrics import breach, find_metrics, fmt
 from appealagent.intake.extract.owner import find_rights_owner
@@ -167,6 +167,11 @@ def _case_items(rd: _Reading, asins: list[str], order_ids: list[str], metrics: l
     return case_asins, case_orders, case_metrics
 
 
+def _route(violation: ViolationType | None) -> str | None:
+    """The appeal route a notice of this type offers, when the rules fix one (in_error for BSA section 3)."""
+    return rules().types[violation].route if violation is not None else None
+
+
 def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     """Read one Amazon notice into a partial Case; never raises for odd text, only for huge text.
 
@@ -205,7 +210,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     metrics = find_metrics(rd.tx, [(h.start, h.end) for h in find_dates(flat, order)], order)
     for metric in metrics:
         metric["breach"] = breach(metric)
-    verdict = classify_notice(flat, kind, metrics, found)
+    verdict = classify_notice(flat, kind, metrics, found, labelled(rd.tx.label_lines, "infringement_type"))
     kind, violation, others, classifications = verdict.kind, verdict.violation, verdict.others, verdict.classifications
     message = message or verdict.message
     is_notice = kind in ("amazon_notice", "unclassified")
@@ -270,6 +275,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
             "asins": case_asins,
             "orders": case_orders,
             "explanation_language": Language.zh if has_cjk(flat) and language != "ja" else None,
+            **({"route": route} if (route := _route(violation)) else {}),
         },
         "",
         rd.rejected,

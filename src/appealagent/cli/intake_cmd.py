@@ -54,7 +54,7 @@ def intake(
     if output is not None:
         atomic_write(output, result.case.model_dump_json(indent=2, exclude_none=True) + "\n", force=force)
     if json_out:
-        data = result.model_dump(mode="json")
+        data = result.model_dump(mode="json")  # "phishing" is the first key
         data["classified"] = result.classified
         data["needs_llm_assist"] = needs_llm_assist(result)
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -96,6 +96,7 @@ def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
 def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
     """A reviewer's reading of the notice: what was found, what was not, what to do next."""
     from appealagent.intake.extract.metrics import metric_label
+    from appealagent.intake.warnings import notice_warnings
 
     case, found = result.case, result.found
     n = case.notification
@@ -103,6 +104,10 @@ def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
 
     def row(label: str, value: str) -> None:
         lines.append(f"{label + ':':<18}{value}")
+
+    lines.extend(notice_warnings(result))
+    if lines:
+        lines.append("")
 
     if not result.classified:
         lines.append(f"Could not classify: {result.message}.")
@@ -129,6 +134,8 @@ def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
     if n.deadline or n.deadline_text:
         when = n.deadline.isoformat() if n.deadline else "date unknown"
         row("Respond by", f"{when} ({n.deadline_text})" if n.deadline_text else when)
+        if found.get("deadline_status") in ("passed", "close"):
+            row("  status", "passed" if found["deadline_status"] == "passed" else f"{found['deadline_days_left']} days left")
     if n.funds_hold_days:
         row("Funds held", f"up to {n.funds_hold_days} days")
     if found.get("inventory_removal_text"):

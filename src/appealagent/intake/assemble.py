@@ -30,7 +30,8 @@ from appealagent.intake.extract.owner import find_rights_owner
 from appealagent.intake.extract.seller import find_seller_details
 from appealagent.intake.headers import Header, find_headers, find_notice_date, main_header
 from appealagent.intake.labels import extraction
-from appealagent.intake.model import DocumentFound, Found, IntakeResult, MetricFound
+from appealagent.intake.model import DocumentFound, Found, IntakeResult, MetricFound, PhishingReport
+from appealagent.intake.phishing import check_phishing, phishing_rules
 from appealagent.model.case import (
     Asin,
     Case,
@@ -132,6 +133,9 @@ def _deadlines(rd: _Reading, notice_date: dt.date | None, order: str | None) -> 
         rd.found["deadline_text"] = deadline_text
     if deadline:
         rd.found["deadline"] = deadline.isoformat()
+        left = (deadline - rd.today).days
+        rd.found["deadline_days_left"] = left
+        rd.found["deadline_status"] = "passed" if left < 0 else "close" if left <= settings().deadline_close_days else "open"
     funds_days: int | None = None
     if periods.funds:
         f0 = periods.funds[0]
@@ -202,6 +206,15 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
         found["contains_chinese" if language != "ja" else "contains_japanese"] = True
 
     kind, message = message_kind(flat, found)
+    check = check_phishing(text, flat, main.fields.get("from") if main else None)
+    rules_ph = phishing_rules()
+    phishing = PhishingReport(
+        suspected=check.suspected,
+        score=check.score,
+        signs=check.signs,
+        advice=rules_ph.advice if check.suspected else None,
+        advice_zh=rules_ph.advice_zh if check.suspected else None,
+    )
     # The marketplace comes first: it decides how 03/11/2026 is read.
     marketplace, signals = detect_marketplace(flat, sender, language)
     if signals:
@@ -304,6 +317,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     }
     found.update({k: v for k, v in report.items() if v not in (None, [], {})})  # type: ignore[typeddict-item]
     return IntakeResult(
+        phishing=phishing,
         case=case,
         classifications=classifications,
         found=found,

@@ -366,9 +366,10 @@ def needs_llm_assist(result: IntakeResult) -> bool:
 
     Not for texts the rules recognised as something else (a newsletter, a buyer message) or
     could not read at all; only for notices whose type is missing, weak, or close to another.
-    The call itself lives with the LLM code; intake only says when it is worth asking.
+    The call itself lives with the LLM code; intake only says when it is worth asking. A text
+    that looks like phishing is not worth a model's reading: the seller should check Seller Central.
     """
-    if result.llm_assisted or result.notice_kind not in ("amazon_notice", "unclassified"):
+    if result.llm_assisted or result.phishing.suspected or result.notice_kind not in ("amazon_notice", "unclassified"):
         return False
     st = settings()
     if result.case.violation_type is None:
@@ -389,6 +390,7 @@ def summary(result: IntakeResult) -> dict[str, object]:
     owner = n.rights_owner
     docs = result.found.get("documents", [])
     return {
+        "phishing": result.phishing.suspected,
         "kind": result.notice_kind,
         "violation_type": case.violation_type.value if case.violation_type else None,
         "other_violations": [v.value for v in case.other_violations],
@@ -402,6 +404,8 @@ def summary(result: IntakeResult) -> dict[str, object]:
         "notice_date": n.date.isoformat() if n.date else None,
         "deadline": n.deadline.isoformat() if n.deadline else None,
         "deadline_text": n.deadline_text,
+        "deadline_status": result.found.get("deadline_status"),
+        "route": case.route.value,
         "funds_hold_days": n.funds_hold_days,
         "inventory_removal_days": result.found.get("inventory_removal_days"),
         "documents": [d["key"] for d in docs],

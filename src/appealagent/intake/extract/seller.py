@@ -12,7 +12,8 @@ from appealagent.intake.extract.ids import labelled
 from appealagent.intake.headers import Header
 from appealagent.intake.labels import extraction
 
-_NOT_A_NAME_RX = re.compile(r"\d{3}|@")
+# "Hello from Amazon," "Dear Amazon User,": not a store name. A store is named only by itself.
+_NOT_A_NAME_RX = re.compile(r"\d{3}|@|^from\b|\bamazon\b", re.IGNORECASE)
 _SUBJECT_PREFIX_RX = re.compile(r"^(?:\[[^\]]{1,20}\]\s*|(?:Re|Fwd?|FW|AW|WG|TR|回复|转发)\s*[:：]\s*)+", _I)
 
 

@@ -23,7 +23,7 @@ from appealagent.intake.decode import NoticeText, prepare
 from appealagent.intake.extract.dates import add_period, find_dates
 from appealagent.intake.extract.deadlines import find_dated_deadline, find_periods
 from appealagent.intake.extract.documents import document_label, find_documents, find_policies
-from appealagent.intake.extract.ids import asin_on_line, labelled, find_asin_details, find_asins, find_complaint_ids, find_order_ids
+from appealagent.intake.extract.ids import asin_on_line, find_asin_details, find_asins, find_complaint_ids, find_order_ids, labelled
 from appealagent.intake.extract.marketplace import date_order, detect_language, detect_marketplace
 from appealagent.intake.extract.metrics import breach, find_metrics, fmt
 from appealagent.intake.extract.owner import find_rights_owner

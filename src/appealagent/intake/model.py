@@ -136,7 +136,7 @@ class IntakeResult(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    phishing: PhishingReport = Field(default_factory=PhishingReport, description="Checked first: this may not be from Amazon.")
+    phishing: PhishingReport = Field(default_factory=lambda: PhishingReport(suspected=False, score=0.0, signs=[], advice=None, advice_zh=None), description="Checked first: this may not be from Amazon.")
     case: Case
     classifications: list[Classification] = Field(default_factory=list)
     found: _FoundField = Field(default_factory=Found)

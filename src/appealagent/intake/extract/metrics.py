@@ -15,6 +15,7 @@ from typing import Any, cast
 from appealagent.catalog.metrics import intake_metrics
 from appealagent.facts.numbers import parse_number
 from appealagent.intake.data import IGNORECASE as _I
+from appealagent.intake.data import rule_file
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.dates import find_dates
 from appealagent.intake.model import MetricFound
@@ -92,6 +93,10 @@ def find_metrics(text: NoticeText, date_spans: list[tuple[int, int]], order: str
         if period:
             entry["period_start"], entry["period_end"] = period
             entry.setdefault("window_days", (period[1] - period[0]).days + 1)
+        elif (last := _period_end(region, order)) is not None:
+            entry["period_end"] = last
+            if entry.get("window_days"):
+                entry["period_start"] = last - dt.timedelta(days=entry["window_days"] - 1)
         cm = m["counts_rx"].search(region)
         if cm:
             entry["defects"] = int(cm.group(1).replace(",", ""))
@@ -133,6 +138,20 @@ def _find_period(region: str, order: str | None) -> tuple[dt.date, dt.date] | No
         gap = region[lead.end() + dates[0].end : lead.end() + dates[1].start]
         if m["period_joiner_rx"].fullmatch(gap) and dates[0].date <= dates[1].date:
             return dates[0].date, dates[1].date
+    return None
+
+
+@functools.cache
+def _period_end_rx() -> re.Pattern[str]:
+    return re.compile(rule_file("dates")["period_end_lead"], _I)
+
+
+def _period_end(region: str, order: str | None) -> dt.date | None:
+    """'the 30-day period ending November 7, 2026' / 'ending 15/11/2026': the period's last day."""
+    for lead in _period_end_rx().finditer(region):
+        dates = find_dates(region[lead.end() : lead.end() + 40], order)
+        if dates and dates[0].start == 0 and dates[0].date:
+            return dates[0].date
     return None
 
 

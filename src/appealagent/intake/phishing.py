@@ -60,7 +60,7 @@ def phishing_rules() -> PhishingRules:
         weights={k: float(v) for k, v in d["weights"].items()},
         phrases=tuple((PhraseList.from_data([p]), str(p["sign"])) for p in d["phrases"]),
         advice=" ".join(str(d["advice"]).split()),
-        advice_zh="".join(str(d["advice_zh"]).split()),
+        advice_zh=str(d["advice_zh"]).strip(),
     )
 
 

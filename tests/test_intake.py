@@ -628,6 +628,10 @@ def test_phishing_is_said_first_in_text_and_json() -> None:
     assert next(iter(data)) == "phishing"
     assert data["phishing"]["suspected"] is True and data["phishing"]["signs"]
     assert "Seller Central yourself" in data["phishing"]["advice"]
+    from appealagent.intake.warnings import notice_warnings
+
+    zh = notice_warnings(_parsed("78_phishing_lookalike_sender_us.txt"), "zh")
+    assert zh[0].startswith("警告") and "发件人域名 amazon-sellerperformance-support.com" in zh[1]
 
 
 def test_amazon_domains_are_told_from_lookalikes() -> None:

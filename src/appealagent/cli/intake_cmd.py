@@ -13,7 +13,9 @@ from appealagent.cli.app import app
 
 _HELP = """Read an Amazon notice (performance, account-health, deactivation, listing removal, rights-owner complaint or verification e-mail) and show what it says: the violation, the marketplace, ASINs, order and complaint IDs, metrics against their targets, the deadline, and the documents Amazon asks for. Offline, by rules; it never guesses silently — what it could not find or use is listed.
 
-Paste the e-mail as received: forwarding headers, '>' quote marks, hard-wrapped lines and a Chinese translation are fine. Masked IDs (B0XXXXXXXX) are reported but not used.
+Paste the e-mail as received: forwarding headers, '>' quote marks, hard-wrapped lines and a Chinese translation are fine; a file may be UTF-8, UTF-16 (Notepad's "Unicode"), GBK, Big5 or Shift-JIS. Masked IDs (B0XXXXXXXX) are reported but not used.
+
+An e-mail that looks like phishing (a look-alike sender or link, a request for a password or bank details, a threat to close the account within hours) is flagged first: do not click it; open Seller Central yourself. A deadline that has passed or is close is said with its date.
 
 Examples:
 

@@ -212,6 +212,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
         suspected=check.suspected,
         score=check.score,
         signs=check.signs,
+        signs_zh=check.signs_zh,
         advice=rules_ph.advice if check.suspected else None,
         advice_zh=rules_ph.advice_zh if check.suspected else None,
     )

@@ -127,6 +127,7 @@ class PhishingReport(BaseModel):
     suspected: bool = False
     score: float = Field(0.0, ge=0, le=1)
     signs: list[str] = Field(default_factory=list)
+    signs_zh: list[str] = Field(default_factory=list)
     advice: str | None = Field(None, description="What to do instead (set when suspected).")
     advice_zh: str | None = None
 
@@ -136,7 +137,7 @@ class IntakeResult(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    phishing: PhishingReport = Field(default_factory=lambda: PhishingReport(suspected=False, score=0.0, signs=[], advice=None, advice_zh=None), description="Checked first: this may not be from Amazon.")
+    phishing: PhishingReport = Field(default_factory=lambda: PhishingReport(suspected=False, score=0.0, signs=[], signs_zh=[], advice=None, advice_zh=None), description="Checked first: this may not be from Amazon.")
     case: Case
     classifications: list[Classification] = Field(default_factory=list)
     found: _FoundField = Field(default_factory=Found)

@@ -33,17 +33,26 @@ class PhishingRules(NamedTuple):
     lookalike: re.Pattern[str]
     claims_amazon: re.Pattern[str]
     weights: dict[str, float]
-    phrases: tuple[tuple[PhraseList, str], ...]  # each wording with the sign it tells the seller
+    phrases: tuple[tuple[PhraseList, str, str], ...]  # each wording with the sign it tells the seller (en, zh)
+    domain_signs: dict[str, tuple[str, str]]  # sign name → (en, zh) templates
     advice: str
     advice_zh: str
 
 
 class PhishingCheck(NamedTuple):
-    """How phishing-like a text is (noisy-OR of its signs), whether that crosses the line, and the signs."""
+    """How phishing-like a text is (noisy-OR of its signs), whether that crosses the line, and the signs (en, zh)."""
 
     suspected: bool
     score: float
     signs: list[str]
+    signs_zh: list[str]
+
+
+class _Sign(NamedTuple):
+    weight: float
+    key: str  # one sign per kind of wording or domain finding
+    en: str
+    zh: str
 
 
 @functools.cache
@@ -58,7 +67,8 @@ def phishing_rules() -> PhishingRules:
         lookalike=re.compile(d["lookalike"], _I),
         claims_amazon=re.compile(d["claims_amazon"], _I),
         weights={k: float(v) for k, v in d["weights"].items()},
-        phrases=tuple((PhraseList.from_data([p]), str(p["sign"])) for p in d["phrases"]),
+        phrases=tuple((PhraseList.from_data([p]), str(p["sign"]), str(p["sign_zh"])) for p in d["phrases"]),
+        domain_signs={k: (str(v["en"]), str(v["zh"])) for k, v in d["domain_signs"].items()},
         advice=" ".join(str(d["advice"]).split()),
         advice_zh=str(d["advice_zh"]).strip(),
     )
@@ -87,27 +97,31 @@ def link_hosts(text: str) -> list[str]:
     return list(dict.fromkeys(h for m in _URL_RX.finditer(text) if (h := _host(m.group(0).rstrip(".,;:")))))
 
 
-def _domain_signs(sender_field: str | None, hosts: list[str]) -> list[tuple[float, str]]:
+def _domain_signs(sender_field: str | None, hosts: list[str]) -> list[_Sign]:
     r = phishing_rules()
-    w = r.weights
-    out: list[tuple[float, str]] = []
+
+    def sign(name: str, value: str, **fill: str) -> _Sign:
+        en, zh = r.domain_signs[name]
+        return _Sign(r.weights[name], f"{name}:{value}", en.format(**fill), zh.format(**fill))
+
+    out: list[_Sign] = []
     if sender_field:
         address = next(emails(sender_field), None)
         domain = address.text.rsplit("@", 1)[-1].lower() if address else ""
         if domain and not is_amazon_domain(domain):
             if r.lookalike.search(domain):
-                out.append((w["sender_lookalike"], f"the sender's domain {domain} imitates Amazon's but is not Amazon's"))
+                out.append(sign("sender_lookalike", domain, domain=domain))
             elif r.claims_amazon.search(sender_field) and not _within(domain, r.neutral):
-                out.append((w["sender_not_amazon"], f"the sender claims to be Amazon but writes from {domain}"))
+                out.append(sign("sender_not_amazon", domain, domain=domain))
     for host in hosts:
         if is_amazon_domain(host) or _within(host, r.neutral):
             continue
         if r.lookalike.search(host):
-            out.append((w["link_lookalike"], f"a link goes to {host}, which imitates Amazon's address but is not Amazon's"))
+            out.append(sign("link_lookalike", host, host=host))
         elif _IP_HOST_RX.match(host) or host in r.shorteners:
-            out.append((w["link_ip_or_shortener"], f"a link hides where it goes ({host})"))
+            out.append(sign("link_ip_or_shortener", host, host=host))
         else:
-            out.append((w["link_not_amazon"], f"a link goes to {host}, which is not an Amazon address"))
+            out.append(sign("link_not_amazon", host, host=host))
     return out
 
 
@@ -117,18 +131,18 @@ def check_phishing(raw: str, flat: str, sender_field: str | None) -> PhishingChe
     `sender_field` is the From: header as written ('"Amazon" <x@y>'), when the text has one."""
     r = phishing_rules()
     signs = _domain_signs(sender_field, link_hosts(raw))
-    for phrases, sign in r.phrases:
+    for phrases, en, zh in r.phrases:
         for w, matched in phrases.hits(flat):
-            signs.append((w, f"{sign}: \"{matched[:80]}\""))
+            quote = f' "{matched[:80]}"'
+            signs.append(_Sign(w, en, f"{en}:{quote}", f"{zh}:{quote}"))
     miss = 1.0
     seen: set[str] = set()
-    out: list[str] = []
-    for weight, sign in sorted(signs, key=lambda s: -s[0]):
-        key = sign.split(":")[0]
-        if key in seen:
+    kept: list[_Sign] = []
+    for s in sorted(signs, key=lambda s: -s.weight):
+        if s.key in seen:
             continue  # one wording counted once (two phrasings of the same threat)
-        seen.add(key)
-        miss *= 1.0 - weight
-        out.append(sign)
+        seen.add(s.key)
+        miss *= 1.0 - s.weight
+        kept.append(s)
     score = round(1.0 - miss, 3)
-    return PhishingCheck(score >= r.threshold, score, out)
+    return PhishingCheck(score >= r.threshold, score, [s.en for s in kept], [s.zh for s in kept])

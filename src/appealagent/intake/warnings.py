@@ -22,7 +22,7 @@ def notice_warnings(result: IntakeResult, lang: str = "en") -> list[str]:
     if ph.suspected:
         advice = ph.advice_zh if lang == "zh" and ph.advice_zh else ph.advice
         lines.append(_say("phishing", lang, advice=advice or ""))
-        lines.extend(_say("sign", lang, sign=sign) for sign in ph.signs)
+        lines.extend(_say("sign", lang, sign=sign) for sign in (ph.signs_zh if lang == "zh" and ph.signs_zh else ph.signs))
     status = result.found.get("deadline_status")
     left = result.found.get("deadline_days_left")
     date = result.found.get("deadline")

@@ -36,8 +36,12 @@ def test_intake_view_comes_from_the_same_entries() -> None:
     assert view["reach"] > 0 and re.compile(view["percent"]).search("is 10.5%")
 
 
-def test_the_old_intake_file_name_answers_with_the_merged_view() -> None:
-    assert load_yaml("intake/metrics.yaml") == metrics.intake_metrics()
+def test_the_old_intake_file_name_is_gone_and_intake_reads_the_catalogue() -> None:
+    from appealagent.intake.extract.metrics import metric_rules
+
+    with pytest.raises(FileNotFoundError):
+        load_yaml("intake/metrics.yaml")
+    assert metric_rules()["metrics"] == metrics.intake_metrics()["metrics"]
 
 
 def test_drafting_wording_and_grounding_figures() -> None:

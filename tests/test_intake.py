@@ -32,6 +32,7 @@ TODAY = dt.date(2026, 11, 22)
 NEGATIVE_KINDS = {"newsletter", "buyer_message", "shipping_confirmation", "support_reply", "claim_notification", "unclassified"}
 # Fields held to their empty value when expected.yaml leaves them out.
 EMPTY = {
+    "phishing": False,
     "kind": "amazon_notice",
     "violation_type": None,
     "other_violations": [],
@@ -84,7 +85,7 @@ def test_the_set_is_large_and_covers_every_violation_type() -> None:
 def test_notice_is_read_as_expected(name: str) -> None:
     expected = EXPECTED[name]
     got = summary(_parsed(name))
-    for key in sorted((set(EMPTY) | set(expected)) - {"metrics", "rights_owner", "policies", "store_name"}):
+    for key in sorted((set(EMPTY) | set(expected)) - {"metrics", "rights_owner", "policies", "store_name", "route", "deadline_status"}):
         want = _norm(expected.get(key, EMPTY.get(key)))
         if key in ("documents",):
             assert sorted(got[key]) == sorted(want), f"{name}: {key}"
@@ -102,6 +103,9 @@ def test_notice_is_read_as_expected(name: str) -> None:
         assert policy in got["policies"], f"{name}: policy {policy!r}"
     if "store_name" in expected:
         assert got["store_name"] == expected["store_name"], f"{name}: store_name"
+    for key in ("route", "deadline_status"):
+        if key in expected:
+            assert got[key] == expected[key], f"{name}: {key}"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -598,3 +602,83 @@ def test_phrase_gate_finds_what_every_regex_finds() -> None:
         for pl in lists:
             plain = [(w, m.group(0)) for p, w in zip(pl.patterns, pl.weights, strict=True) if (m := re.search(p, flat, re.IGNORECASE))]
             assert pl.hits(flat) == plain, path.name
+
+
+# --------------------------------------------------------------------------- issue 15
+
+
+def test_the_set_has_phishing_passed_deadlines_and_the_new_kinds() -> None:
+    phishing = [n for n, e in EXPECTED.items() if e.get("phishing")]
+    assert len(phishing) >= 8
+    assert len([n for n, e in EXPECTED.items() if e.get("deadline_status") == "passed"]) >= 5
+    assert any(e.get("route") == "in_error" and e.get("violation_type") == "prohibited_activity" for e in EXPECTED.values())
+    # No genuine notice of the set raises the phishing flag (the EMPTY default holds it to False).
+    genuine = [n for n in EXPECTED if n not in phishing]
+    assert not [n for n in genuine if _parsed(n).phishing.suspected]
+
+
+def test_phishing_is_said_first_in_text_and_json() -> None:
+    path = str(NOTICES / "78_phishing_lookalike_sender_us.txt")
+    res = runner.invoke(app, ["intake", path])
+    first = res.stdout.splitlines()[0]
+    assert "phishing" in first and "may not be from Amazon" in first and "Do not click" in first
+    assert "amazon-sellerperformance-support.com" in res.stdout
+    res = runner.invoke(app, ["intake", path, "--json"])
+    data = json.loads(res.stdout)
+    assert next(iter(data)) == "phishing"
+    assert data["phishing"]["suspected"] is True and data["phishing"]["signs"]
+    assert "Seller Central yourself" in data["phishing"]["advice"]
+    from appealagent.intake.warnings import notice_warnings
+
+    zh = notice_warnings(_parsed("78_phishing_lookalike_sender_us.txt"), "zh")
+    assert zh[0].startswith("警告") and "发件人域名 amazon-sellerperformance-support.com" in zh[1]
+
+
+def test_amazon_domains_are_told_from_lookalikes() -> None:
+    from appealagent.intake.phishing import is_amazon_domain, link_hosts
+
+    assert is_amazon_domain("sellercentral.amazon.co.uk") and is_amazon_domain("amazon.com")
+    assert not is_amazon_domain("amazon.com.verify-account.net") and not is_amazon_domain("amazon-seller.de")
+    assert link_hosts('see <a href="http://185.2.3.4/x">here</a> or www.amzn-help.com/a.') == ["185.2.3.4", "www.amzn-help.com"]
+
+
+def test_a_passed_deadline_is_said_with_its_date() -> None:
+    res = runner.invoke(app, ["intake", str(NOTICES / "88_odr_period_numeric_uk_passed.txt")])
+    assert "deadline in this notice passed on 20" in res.stdout
+    from appealagent.intake.warnings import notice_warnings
+
+    lines = notice_warnings(_parsed("88_odr_period_numeric_uk_passed.txt"), "zh")
+    assert lines == ["! 通知中的截止日期 2026-11-06 已过(16 天前)。请立即申诉,并说明为何逾期答复。"]
+
+
+def test_a_named_complaint_type_beats_the_boilerplate() -> None:
+    cond = _parsed("75_condition_complaint_type_us.txt")
+    assert cond.case.violation_type == ViolationType.used_sold_as_new and cond.case.other_violations == []
+    assert cond.classifications[0].phrases[0] == "complaint type: Used sold as new"
+    auth = _parsed("77_authenticity_complaint_type_us.txt")
+    assert auth.case.violation_type == ViolationType.inauthentic
+
+
+def test_a_section_3_deactivation_takes_the_in_error_route() -> None:
+    result = _parsed("70_prohibited_activity_bsa3_us.txt")
+    assert result.case.violation_type == ViolationType.prohibited_activity
+    assert result.case.route.value == "in_error"
+    assert ViolationType.code_of_conduct not in result.case.other_violations
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "gbk", "big5", "shift_jis"])
+def test_a_notice_in_another_encoding_reads_the_same(tmp_path: Path, encoding: str) -> None:
+    name = {"big5": "01_odr_deactivated_us.txt", "shift_jis": "27_pfcr_jp_english.txt"}.get(encoding, "89_odr_chinese_date_passed.txt")
+    text = _read(name).replace("¥", "JPY ")  # Shift-JIS has no ¥ of its own: 0x5C is the backslash
+    p = tmp_path / "notice.txt"
+    p.write_bytes(text.encode(encoding))
+    plain = tmp_path / "plain.txt"
+    plain.write_text(text, encoding="utf-8")
+    got = json.loads(runner.invoke(app, ["intake", str(p), "--json"]).stdout)
+    want = json.loads(runner.invoke(app, ["intake", str(plain), "--json"]).stdout)
+    assert got["case"]["notification"]["text"] == want["case"]["notification"]["text"] == text.strip()
+    assert got == want
+
+
+def test_the_store_name_is_never_amazon() -> None:
+    assert _parsed("87_lsr_hello_from_amazon_passed.txt").case.seller.store_name is None

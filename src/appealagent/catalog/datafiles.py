@@ -7,27 +7,15 @@ catalogues sit beside this module: `catalog.metrics` for Amazon's metrics.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from appealagent.catalog import metrics
 from appealagent.catalog.loader import YAML_LOADER, load_data, parse_yaml
 from appealagent.catalog.metrics import metric_info
 
 __all__ = ["YAML_LOADER", "load_yaml", "metric_info", "parse_front_matter", "parse_yaml", "type_wording"]
 
-# Files merged into another one: the old name answers with its view of the new file, so a caller
-# not yet moved over keeps working. Remove an entry once nothing asks for its name.
-MOVED: dict[str, Callable[[], object]] = {
-    "intake/metrics.yaml": metrics.intake_metrics,  # now data/metrics.yaml; intake should call intake_metrics()
-}
-
-
 def load_yaml(relative: str) -> Any:
     """Parse `src/appealagent/data/<relative>` once per process; data errors are bugs, so they raise."""
-    moved = MOVED.get(relative)
-    if moved is not None:
-        return moved()
     return load_data(relative)
 
 

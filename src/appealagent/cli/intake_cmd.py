@@ -13,7 +13,9 @@ from appealagent.cli.app import app
 
 _HELP = """Read an Amazon notice (performance, account-health, deactivation, listing removal, rights-owner complaint or verification e-mail) and show what it says: the violation, the marketplace, ASINs, order and complaint IDs, metrics against their targets, the deadline, and the documents Amazon asks for. Offline, by rules; it never guesses silently — what it could not find or use is listed.
 
-Paste the e-mail as received: forwarding headers, '>' quote marks, hard-wrapped lines and a Chinese translation are fine. Masked IDs (B0XXXXXXXX) are reported but not used.
+Paste the e-mail as received: forwarding headers, '>' quote marks, hard-wrapped lines and a Chinese translation are fine; a file may be UTF-8, UTF-16 (Notepad's "Unicode"), GBK, Big5 or Shift-JIS. Masked IDs (B0XXXXXXXX) are reported but not used.
+
+An e-mail that looks like phishing (a look-alike sender or link, a request for a password or bank details, a threat to close the account within hours) is flagged first: do not click it; open Seller Central yourself. A deadline that has passed or is close is said with its date.
 
 Examples:
 
@@ -59,7 +61,7 @@ def intake(
         show_reply(text, result.model_dump(mode="json") if json_out else None, notice)
         return
     if json_out:
-        data = result.model_dump(mode="json")
+        data = result.model_dump(mode="json")  # "phishing" is the first key
         data["classified"] = result.classified
         data["needs_llm_assist"] = needs_llm_assist(result)
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -101,6 +103,7 @@ def _maybe_assist(result: Any, llm: bool | None, dry_run: bool) -> Any:
 def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
     """A reviewer's reading of the notice: what was found, what was not, what to do next."""
     from appealagent.intake.extract.metrics import metric_label
+    from appealagent.intake.warnings import notice_warnings
 
     case, found = result.case, result.found
     n = case.notification
@@ -108,6 +111,10 @@ def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
 
     def row(label: str, value: str) -> None:
         lines.append(f"{label + ':':<18}{value}")
+
+    lines.extend(notice_warnings(result))
+    if lines:
+        lines.append("")
 
     if not result.classified:
         lines.append(f"Could not classify: {result.message}.")
@@ -134,6 +141,8 @@ def _human(result: Any, notice: str, output: Path | None, unsure: bool) -> str:
     if n.deadline or n.deadline_text:
         when = n.deadline.isoformat() if n.deadline else "date unknown"
         row("Respond by", f"{when} ({n.deadline_text})" if n.deadline_text else when)
+        if found.get("deadline_status") in ("passed", "close"):
+            row("  status", "passed" if found["deadline_status"] == "passed" else f"{found['deadline_days_left']} days left")
     if n.funds_hold_days:
         row("Funds held", f"up to {n.funds_hold_days} days")
     if found.get("inventory_removal_text"):

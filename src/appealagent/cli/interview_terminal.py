@@ -22,6 +22,7 @@ from appealagent.cli.app import err
 from appealagent.cli.draft_cmd import _summary
 from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError, InputError, OutputExistsError
 from appealagent.files import load_model, load_user_yaml, read_text
+from appealagent.intake.warnings import notice_warnings
 from appealagent.interview import progress as progress_file
 from appealagent.interview.answer_types import parse_yes_no
 from appealagent.interview.askers import AnswerFileValue, AnswersFileAsker, Asker, Prompt
@@ -172,7 +173,7 @@ def _notice_summary(result: IntakeResult, lang: str) -> list[str]:
 
     found: dict[str, object] = dict(result.found)
     shown = [f"{label.get(lang)}: {show(key, found[key])}" for key, label in labels.items() if found.get(key) not in (None, [], "")]
-    lines = []
+    lines = notice_warnings(result, lang)
     if not getattr(result, "classified", True) and getattr(result, "message", None):
         lines.append(f"! {result.message}")
     if shown:

@@ -16,20 +16,22 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from appealagent.errors import InputError
+from appealagent.facts.emails import email_key, emails
 from appealagent.intake.classify import classify_notice, message_kind, rules, scope, status
 from appealagent.intake.data import settings
 from appealagent.intake.decode import NoticeText, prepare
 from appealagent.intake.extract.dates import add_period, find_dates
 from appealagent.intake.extract.deadlines import find_dated_deadline, find_periods
 from appealagent.intake.extract.documents import document_label, find_documents, find_policies
-from appealagent.intake.extract.ids import asin_on_line, find_asin_details, find_asins, find_complaint_ids, find_order_ids
+from appealagent.intake.extract.ids import asin_on_line, find_asin_details, find_asins, find_complaint_ids, find_order_ids, labelled
 from appealagent.intake.extract.marketplace import date_order, detect_language, detect_marketplace
 from appealagent.intake.extract.metrics import breach, find_metrics, fmt
 from appealagent.intake.extract.owner import find_rights_owner
 from appealagent.intake.extract.seller import find_seller_details
 from appealagent.intake.headers import Header, find_headers, find_notice_date, main_header
 from appealagent.intake.labels import extraction
-from appealagent.intake.model import DocumentFound, Found, IntakeResult, MetricFound
+from appealagent.intake.model import DocumentFound, Found, IntakeResult, MetricFound, PhishingReport
+from appealagent.intake.phishing import check_phishing, phishing_rules
 from appealagent.intake.reply import reply_kind
 from appealagent.model.case import (
     Asin,
@@ -132,6 +134,9 @@ def _deadlines(rd: _Reading, notice_date: dt.date | None, order: str | None) -> 
         rd.found["deadline_text"] = deadline_text
     if deadline:
         rd.found["deadline"] = deadline.isoformat()
+        left = (deadline - rd.today).days
+        rd.found["deadline_days_left"] = left
+        rd.found["deadline_status"] = "passed" if left < 0 else "close" if left <= settings().deadline_close_days else "open"
     funds_days: int | None = None
     if periods.funds:
         f0 = periods.funds[0]
@@ -167,6 +172,11 @@ def _case_items(rd: _Reading, asins: list[str], order_ids: list[str], metrics: l
     return case_asins, case_orders, case_metrics
 
 
+def _route(violation: ViolationType | None) -> str | None:
+    """The appeal route a notice of this type offers, when the rules fix one (in_error for BSA section 3)."""
+    return rules().types[violation].route if violation is not None else None
+
+
 def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     """Read one Amazon notice into a partial Case; never raises for odd text, only for huge text.
 
@@ -197,6 +207,16 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
         found["contains_chinese" if language != "ja" else "contains_japanese"] = True
 
     kind, message = message_kind(flat, found)
+    check = check_phishing(text, flat, main.fields.get("from") if main else None)
+    rules_ph = phishing_rules()
+    phishing = PhishingReport(
+        suspected=check.suspected,
+        score=check.score,
+        signs=check.signs,
+        signs_zh=check.signs_zh,
+        advice=rules_ph.advice if check.suspected else None,
+        advice_zh=rules_ph.advice_zh if check.suspected else None,
+    )
     # The marketplace comes first: it decides how 03/11/2026 is read.
     marketplace, signals = detect_marketplace(flat, sender, language)
     if signals:
@@ -205,7 +225,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     metrics = find_metrics(rd.tx, [(h.start, h.end) for h in find_dates(flat, order)], order)
     for metric in metrics:
         metric["breach"] = breach(metric)
-    verdict = classify_notice(flat, kind, metrics, found)
+    verdict = classify_notice(flat, kind, metrics, found, labelled(rd.tx.label_lines, "infringement_type"))
     kind, violation, others, classifications = verdict.kind, verdict.violation, verdict.others, verdict.classifications
     message = message or verdict.message
     is_notice = kind in ("amazon_notice", "unclassified")
@@ -216,7 +236,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     order_ids, masked_orders = find_order_ids(rd.tx)
     complaint_ids, masked_complaints = find_complaint_ids(rd.tx)
     rd.masked.extend(masked_asins + masked_orders + masked_complaints)
-    header_emails = {h.sender for h in headers if h.sender} | {em.lower() for h in headers for em in x.email.findall(h.fields.get("to", ""))}
+    header_emails = {h.sender for h in headers if h.sender} | {email_key(em.text) for h in headers for em in emails(h.fields.get("to", ""))}
     owner, owner_notes, masked_refs = find_rights_owner(rd.tx, header_emails)
     rd.masked.extend(masked_refs)
     rd.notes.extend(owner_notes)
@@ -270,6 +290,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
             "asins": case_asins,
             "orders": case_orders,
             "explanation_language": Language.zh if has_cjk(flat) and language != "ja" else None,
+            **({"route": route} if (route := _route(violation)) else {}),
         },
         "",
         rd.rejected,
@@ -300,6 +321,7 @@ def parse_notice(text: str, today: dt.date | None = None) -> IntakeResult:
     if reply := reply_kind(rd.tx):  # Amazon's answer to an appeal is not a new notice (intake/reply.py)
         kind, message = reply
     return IntakeResult(
+        phishing=phishing,
         case=case,
         classifications=classifications,
         found=found,
@@ -348,9 +370,10 @@ def needs_llm_assist(result: IntakeResult) -> bool:
 
     Not for texts the rules recognised as something else (a newsletter, a buyer message) or
     could not read at all; only for notices whose type is missing, weak, or close to another.
-    The call itself lives with the LLM code; intake only says when it is worth asking.
+    The call itself lives with the LLM code; intake only says when it is worth asking. A text
+    that looks like phishing is not worth a model's reading: the seller should check Seller Central.
     """
-    if result.llm_assisted or result.notice_kind not in ("amazon_notice", "unclassified"):
+    if result.llm_assisted or result.phishing.suspected or result.notice_kind not in ("amazon_notice", "unclassified"):
         return False
     st = settings()
     if result.case.violation_type is None:
@@ -371,6 +394,7 @@ def summary(result: IntakeResult) -> dict[str, object]:
     owner = n.rights_owner
     docs = result.found.get("documents", [])
     return {
+        "phishing": result.phishing.suspected,
         "kind": result.notice_kind,
         "violation_type": case.violation_type.value if case.violation_type else None,
         "other_violations": [v.value for v in case.other_violations],
@@ -384,6 +408,8 @@ def summary(result: IntakeResult) -> dict[str, object]:
         "notice_date": n.date.isoformat() if n.date else None,
         "deadline": n.deadline.isoformat() if n.deadline else None,
         "deadline_text": n.deadline_text,
+        "deadline_status": result.found.get("deadline_status"),
+        "route": case.route.value,
         "funds_hold_days": n.funds_hold_days,
         "inventory_removal_days": result.found.get("inventory_removal_days"),
         "documents": [d["key"] for d in docs],

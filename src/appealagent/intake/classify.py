@@ -12,7 +12,7 @@ import re
 from typing import NamedTuple
 
 from appealagent.intake.data import IGNORECASE as _I
-from appealagent.intake.data import rule_file, settings
+from appealagent.intake.data import alternation, rule_file, settings
 from appealagent.intake.extract.ids import dedupe
 from appealagent.intake.extract.marketplace import latin_share, script_of
 from appealagent.intake.extract.metrics import fmt, metric_violation
@@ -30,6 +30,8 @@ class TypeRule(NamedTuple):
     phrases: PhraseList
     other_needs_metric: bool = False
     fallback: bool = False
+    route: str | None = None
+    named: re.Pattern[str] | None = None
 
 
 class Family(NamedTuple):
@@ -74,6 +76,8 @@ def rules() -> ClassifyRules:
             phrases=PhraseList.from_data(spec["phrases"]),
             other_needs_metric=bool(spec.get("other_needs_metric")),
             fallback=bool(spec.get("fallback")),
+            route=spec.get("route"),
+            named=re.compile(alternation(spec["named"]), _I) if spec.get("named") else None,
         )
         for name, spec in v["types"].items()
     }
@@ -154,8 +158,33 @@ def status(flat: str) -> tuple[str | None, str | None]:
     return best[1], best[2]
 
 
-def _classify(flat: str, metrics: list[MetricFound]) -> list[Classification]:
-    """Score every type, let quoted metrics confirm or weaken their type, rank."""
+def named_types(values: list[str]) -> list[tuple[ViolationType, str]]:
+    """The types a "Complaint type: …" field names, with the value that named each."""
+    out: list[tuple[ViolationType, str]] = []
+    for vt, rule in rules().types.items():
+        value = next((v for v in values if rule.named is not None and rule.named.search(v)), None)
+        if value is not None:
+            out.append((vt, value))
+    return out
+
+
+def _named_first(ranked: list[Classification], named: list[tuple[ViolationType, str]]) -> list[Classification]:
+    """A type the notice names as its complaint type leads, however loud the boilerplate of another."""
+    floor = settings().named_confidence
+    by_type = {c.violation_type: c for c in ranked}
+    lead: list[Classification] = []
+    for vt, value in named:
+        have = by_type.get(vt)
+        phrase = f"complaint type: {value}"
+        conf = max(floor, have.confidence if have else 0.0)
+        lead.append(Classification(violation_type=vt, confidence=round(conf, 3), phrases=[phrase, *(have.phrases if have else [])]))
+    lead.sort(key=lambda c: c.confidence, reverse=True)
+    keep = {c.violation_type for c in lead}
+    return lead + [c for c in ranked if c.violation_type not in keep]
+
+
+def _classify(flat: str, metrics: list[MetricFound], named: list[tuple[ViolationType, str]] | None = None) -> list[Classification]:
+    """Score every type, let quoted metrics confirm or weaken their type, rank; a named complaint type leads."""
     st = settings()
     scores = {vt: (conf, hits) for vt, (conf, hits) in score_types(flat).items()}
     for metric in metrics:
@@ -182,14 +211,16 @@ def _classify(flat: str, metrics: list[MetricFound]) -> list[Classification]:
     if any(c.violation_type not in fallback and c.confidence >= st.min_confidence for c in ranked):
         # "other" gives way to any specific type that is sure enough, whatever its own score.
         ranked = [c for c in ranked if c.violation_type not in fallback] + [c for c in ranked if c.violation_type in fallback]
-    return ranked
+    return _named_first(ranked, named) if named else ranked
 
 
-def _pick(classes: list[Classification], metrics: list[MetricFound], cjk_counts: bool = True) -> tuple[ViolationType | None, list[ViolationType]]:
+def _pick(
+    classes: list[Classification], metrics: list[MetricFound], cjk_counts: bool = True, named: set[ViolationType] | None = None
+) -> tuple[ViolationType | None, list[ViolationType]]:
     """The main type, and further types that are strong, not part of it, (for metric types)
     backed by a quoted metric that misses its target, and — when the notice is not itself in
     Chinese or Japanese — found in the notice's own language, not only in a forum's Chinese
-    sidebar or translation."""
+    sidebar or translation. With a named complaint type, only other named types are further ones."""
     r = rules()
     st = settings()
     if not classes or classes[0].confidence < st.min_confidence:
@@ -205,6 +236,7 @@ def _pick(classes: list[Classification], metrics: list[MetricFound], cjk_counts:
         and not r.types[c.violation_type].fallback
         and (not r.types[c.violation_type].other_needs_metric or c.violation_type.value in breached)
         and (cjk_counts or any(not has_cjk(p) for p in c.phrases))
+        and (not named or c.violation_type in named)
     ]
     return main, others
 
@@ -219,15 +251,19 @@ class Verdict(NamedTuple):
     others: list[ViolationType]
 
 
-def classify_notice(flat: str, kind: str, metrics: list[MetricFound], found: Found) -> Verdict:
-    """The violation types of a notice; when none is sure, say what the notice is about."""
+def classify_notice(flat: str, kind: str, metrics: list[MetricFound], found: Found, complaint_types: list[str] | None = None) -> Verdict:
+    """The violation types of a notice; when none is sure, say what the notice is about.
+
+    `complaint_types`: the values of the notice's "Complaint type:" fields, which decide the
+    type when they name one."""
     st = settings()
     if kind == "unclassified":
         return Verdict(kind, None, [c for c in _classify(flat, metrics) if c.confidence >= st.min_confidence], None, [])
     if kind != "amazon_notice":
         return Verdict(kind, None, [], None, [])
-    classifications = _classify(flat, metrics)
-    violation, others = _pick(classifications, metrics, cjk_counts=found.get("language") in ("zh", "ja"))
+    named = named_types(complaint_types or [])
+    classifications = _classify(flat, metrics, named)
+    violation, others = _pick(classifications, metrics, cjk_counts=found.get("language") in ("zh", "ja"), named={vt for vt, _ in named})
     if violation is not None:
         return Verdict(kind, None, classifications, violation, others)
     message = "the rules could not tell which violation this notice is about"

@@ -40,6 +40,8 @@ class Settings(NamedTuple):
     llm_assist_margin: float
     max_chars: int
     min_latin_share: float
+    named_confidence: float
+    deadline_close_days: int
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from appealagent.facts.emails import email_key, emails
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.dates import find_dates
 from appealagent.intake.labels import extraction
@@ -25,8 +26,8 @@ class Header(NamedTuple):
 
     @property
     def sender(self) -> str | None:
-        m = extraction().email.search(self.fields.get("from", ""))
-        return m.group(0).lower() if m else None
+        m = next(emails(self.fields.get("from", "")), None)
+        return email_key(m.text) if m else None
 
     @property
     def from_amazon(self) -> bool:

@@ -23,7 +23,6 @@ class Extraction(NamedTuple):
     asin_masked: re.Pattern[str]
     order_id: re.Pattern[str]
     order_id_masked: re.Pattern[str]
-    email: re.Pattern[str]
     complaint_inline: re.Pattern[str]
     mask: re.Pattern[str]
     label: dict[str, re.Pattern[str]]
@@ -59,7 +58,6 @@ def extraction() -> Extraction:
         asin_masked=re.compile(ids["asin_masked"]),
         order_id=re.compile(ids["order_id"]),
         order_id_masked=re.compile(ids["order_id_masked"]),
-        email=re.compile(ids["email"]),
         complaint_inline=re.compile(x["complaint_inline"], _I),
         mask=re.compile(f"[{re.escape(ids['mask_chars'])}]{{{int(ids['min_mask_chars'])},}}"),
         label={

@@ -71,6 +71,8 @@ class Found(TypedDict, total=False):
     notice_date_source: str
     deadline_text: str
     deadline: str
+    deadline_status: str
+    deadline_days_left: int
     funds_hold_days: int
     inventory_removal_text: str
     inventory_removal_days: int
@@ -117,11 +119,25 @@ class Classification(BaseModel):
     phrases: list[str] = Field(default_factory=list)
 
 
+class PhishingReport(BaseModel):
+    """Whether the text looks like phishing dressed as a notice, the signs found, and what to do."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    suspected: bool = False
+    score: float = Field(0.0, ge=0, le=1)
+    signs: list[str] = Field(default_factory=list)
+    signs_zh: list[str] = Field(default_factory=list)
+    advice: str | None = Field(None, description="What to do instead (set when suspected).")
+    advice_zh: str | None = None
+
+
 class IntakeResult(BaseModel):
     """What the rules read from a notice: a partial case plus an account of how it was read."""
 
     model_config = ConfigDict(extra="forbid")
 
+    phishing: PhishingReport = Field(default_factory=lambda: PhishingReport(suspected=False, score=0.0, signs=[], signs_zh=[], advice=None, advice_zh=None), description="Checked first: this may not be from Amazon.")
     case: Case
     classifications: list[Classification] = Field(default_factory=list)
     found: _FoundField = Field(default_factory=Found)

@@ -68,6 +68,7 @@ class ViolationType(StrEnum):
     false_shipment_confirmation = "false_shipment_confirmation"
     drop_shipping = "drop_shipping"
     fair_pricing = "fair_pricing"
+    prohibited_activity = "prohibited_activity"  # BSA section 3: prohibited, deceptive or fraudulent activity (in-error route)
     other = "other"
 
 

@@ -1,7 +1,10 @@
 """Identifiers in a notice: ASINs, order IDs, complaint IDs and the titles beside ASINs; masked ones apart.
 
-These regexes are the notice-side copy of the project's ID rules; the shared facts layer will
-take them over, so they stay here, each in one clearly named function.
+Real order IDs come from the shared facts layer (`facts.ids`), so intake reads an ID exactly as
+the case, the checks and redaction do; complaint IDs compare by `facts.references.reference_key`.
+What only a notice has stays here: masked IDs (B0XXXXXXXX, 111-*******-*******), ISBN-10 book
+ASINs when labelled "ASIN", and B0 ASINs written flush against CJK text ("商品B0D4HQK72M"),
+where `facts.ids.ASIN_RE`'s `\b` sees no boundary.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import re
 from collections.abc import Hashable
 from typing import TypeVar
 
+from appealagent.facts.ids import asins as facts_asins
+from appealagent.facts.ids import order_ids
+from appealagent.facts.references import reference_key
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.labels import extraction, is_masked
@@ -59,10 +65,15 @@ def find_asins(text: NoticeText) -> tuple[list[str], list[str]]:
     x = extraction()
     asins: list[str] = []
     masked: list[str] = []
-    for m in x.asin.finditer(text.flat):
-        if is_masked(m.group(0)):
-            masked.append(m.group(0))
+    for f in facts_asins(text.flat):
+        if is_masked(f.text):
+            masked.append(f.text)
         else:
+            asins.append(f.text)
+    # What facts.ids does not see in running text: an ASIN flush against CJK ('商品B0D4HQK72M'),
+    # where its \b finds no boundary, or written in lower case.
+    for m in x.asin.finditer(text.flat):
+        if not is_masked(m.group(0)):
             asins.append(m.group(0).upper())
     for m in x.asin_isbn_labelled.finditer(text.flat):
         asins.append(m.group(1).upper())
@@ -75,7 +86,7 @@ def find_asins(text: NoticeText) -> tuple[list[str], list[str]]:
 def find_order_ids(text: NoticeText) -> tuple[list[str], list[str]]:
     """Order IDs (111-1234567-1234567) in order of appearance, and masked ones apart."""
     x = extraction()
-    orders = [m.group(0) for m in x.order_id.finditer(text.flat)]
+    orders = [f.text for f in order_ids(text.flat)]
     masked = [m.group(0) for m in x.order_id_masked.finditer(text.flat) if is_masked(m.group(0))]
     return dedupe(orders), dedupe(masked)
 
@@ -86,12 +97,24 @@ def find_complaint_ids(text: NoticeText) -> tuple[list[str], list[str]]:
     rx = x.value["complaint_id"]
     ids: list[str] = []
     masked: list[str] = []
+    seen: set[str] = set()
+
+    def add(value: str) -> None:
+        key = reference_key(value)
+        if key not in seen:
+            seen.add(key)
+            ids.append(value)
+
     for value in labelled(text.label_lines, "complaint_id"):
         for m in rx.finditer(value):
-            (masked if is_masked(m.group(1)) else ids).append(m.group(1))
+            if is_masked(m.group(1)):
+                masked.append(m.group(1))
+            else:
+                add(m.group(1))
     for m in x.complaint_inline.finditer(text.flat):
-        ids.extend(_DIGITS_RX.findall(m.group(1)))
-    return dedupe(ids), dedupe(masked)
+        for value in _DIGITS_RX.findall(m.group(1)):
+            add(value)
+    return ids, dedupe(masked)
 
 
 def _looks_like_title(value: str) -> bool:

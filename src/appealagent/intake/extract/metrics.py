@@ -1,7 +1,8 @@
 """Metrics a notice quotes (Order Defect Rate 1.8% against a target under 1%), with window, period and counts.
 
-`metric_rules` is the one place that reads data/intake/metrics.yaml; the metric catalogue is
-being merged with data/metrics.yaml, and the merge replaces that one function.
+The metrics and the rules for reading their figures come from the one metrics catalogue
+(`catalog.metrics.intake_metrics`, data/metrics.yaml); numbers are read by `facts.numbers`,
+so "1,150" is 1150 and "6,8" is 6.8 here as everywhere else.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import functools
 import re
 from typing import Any, cast
 
+from appealagent.catalog.metrics import intake_metrics
+from appealagent.facts.numbers import parse_number
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
 from appealagent.intake.decode import NoticeText
@@ -23,9 +26,9 @@ _TARGET_NUMBER_RX = re.compile(r"\d+(?:\.\d+)?")
 
 @functools.cache
 def metric_rules() -> dict[str, Any]:
-    """data/intake/metrics.yaml with its patterns compiled, once per process."""
-    m = rule_file("metrics")
-    metrics = dict(m)
+    """The catalogue's intake view with its patterns compiled, once per process."""
+    m = intake_metrics()
+    metrics: dict[str, Any] = dict(m)
     metrics["alias_rx"] = [
         (name, re.compile(alias, _I)) for name, spec in m["metrics"].items() for alias in spec["aliases"]
     ]
@@ -52,7 +55,10 @@ def metric_label(name: str) -> str:
 
 
 def _number(s: str) -> float:
-    return float(s.replace(",", "."))
+    value = parse_number(s)
+    if value is None:  # the percent pattern only captures digits with one separator
+        raise ValueError(f"not a number: {s!r}")
+    return value
 
 
 def fmt(value: float) -> str:
@@ -87,6 +93,10 @@ def find_metrics(text: NoticeText, date_spans: list[tuple[int, int]], order: str
         if period:
             entry["period_start"], entry["period_end"] = period
             entry.setdefault("window_days", (period[1] - period[0]).days + 1)
+        elif (last := _period_end(region, order)) is not None:
+            entry["period_end"] = last
+            if entry.get("window_days"):
+                entry["period_start"] = last - dt.timedelta(days=entry["window_days"] - 1)
         cm = m["counts_rx"].search(region)
         if cm:
             entry["defects"] = int(cm.group(1).replace(",", ""))
@@ -128,6 +138,20 @@ def _find_period(region: str, order: str | None) -> tuple[dt.date, dt.date] | No
         gap = region[lead.end() + dates[0].end : lead.end() + dates[1].start]
         if m["period_joiner_rx"].fullmatch(gap) and dates[0].date <= dates[1].date:
             return dates[0].date, dates[1].date
+    return None
+
+
+@functools.cache
+def _period_end_rx() -> re.Pattern[str]:
+    return re.compile(rule_file("dates")["period_end_lead"], _I)
+
+
+def _period_end(region: str, order: str | None) -> dt.date | None:
+    """'the 30-day period ending November 7, 2026' / 'ending 15/11/2026': the period's last day."""
+    for lead in _period_end_rx().finditer(region):
+        dates = find_dates(region[lead.end() : lead.end() + 40], order)
+        if dates and dates[0].start == 0 and dates[0].date:
+            return dates[0].date
     return None
 
 

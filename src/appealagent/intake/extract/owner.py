@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from appealagent.facts.emails import email_key, emails
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.ids import labelled
@@ -26,24 +27,23 @@ def find_rights_owner(text: NoticeText, exclude_emails: set[str]) -> tuple[Right
     owner: dict[str, str] = {}
     notes: list[str] = []
     masked: list[str] = []
-    email_rx = x.email
     for key, field_name in _FIELDS:
         values = labelled(text.label_lines, key)
         if not values:
             continue
         value = values[0]
         if field_name == "name":
-            em = email_rx.search(value)
+            em = next(emails(value), None)
             if em:
-                owner.setdefault("email", em.group(0))
-                value = value[: em.start()].strip(" (<,;-")
-            if not value or email_rx.fullmatch(value):
+                owner.setdefault("email", em.text)
+                value = value[: em.start].strip(" (<,;-")
+            if not value:
                 continue
         if field_name == "email":
-            em = email_rx.search(value)
+            em = next(emails(value), None)
             if not em:
                 continue
-            value = em.group(0)
+            value = em.text
         if field_name == "ip_reference":
             if is_masked(value):
                 masked.append(value)
@@ -61,9 +61,9 @@ def find_rights_owner(text: NoticeText, exclude_emails: set[str]) -> tuple[Right
     if "email" not in owner:
         for mention in x.owner_mention.finditer(text.flat):
             window = text.flat[mention.end() : mention.end() + x.owner_email_reach]
-            for em in email_rx.finditer(window):
-                address = em.group(0)
-                if address.lower() in exclude_emails or _AMAZON_ADDRESS_RX.search(address):
+            for em in emails(window):
+                address = em.text
+                if email_key(address) in exclude_emails or _AMAZON_ADDRESS_RX.search(address):
                     continue
                 owner["email"] = address
                 notes.append("rights_owner.email: the first non-Amazon address after the rights owner is mentioned")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from appealagent.facts.emails import emails
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.ids import labelled
 from appealagent.intake.headers import Header
 from appealagent.intake.labels import extraction
 
-_NOT_A_NAME_RX = re.compile(r"\d{3}|@")
+# "Hello from Amazon," "Dear Amazon User,": not a store name. A store is named only by itself.
+_NOT_A_NAME_RX = re.compile(r"\d{3}|@|^from\b|\bamazon\b", re.IGNORECASE)
 _SUBJECT_PREFIX_RX = re.compile(r"^(?:\[[^\]]{1,20}\]\s*|(?:Re|Fwd?|FW|AW|WG|TR|回复|转发)\s*[:：]\s*)+", _I)
 
 
@@ -41,9 +43,9 @@ def find_seller_details(text: NoticeText, main: Header | None, is_notice: bool) 
     tokens = [t for v in labelled(text.label_lines, "merchant_token") for t in x.value["merchant_token"].findall(v)]
     recipient = None
     if main and main.fields.get("to"):
-        em = x.email.search(main.fields["to"])
+        em = next(emails(main.fields["to"]), None)
         if em:
-            recipient = em.group(0)
+            recipient = em.text
     subject = None
     if main and main.fields.get("subject"):
         subject = _SUBJECT_PREFIX_RX.sub("", main.fields["subject"])

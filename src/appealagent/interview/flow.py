@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from appealagent.errors import InputError
+from appealagent.errors import AppealAgentError, InputError
 from appealagent.interview.answer_types import norm, strategy_for, translatable
-from appealagent.interview.askers import Asker
+from appealagent.interview.askers import Asker, Translator
 from appealagent.interview.build import build, finalize, refusals
 from appealagent.interview.display import Display
+from appealagent.interview.english import EnglishGap, english_gaps
 from appealagent.interview.evidence import evidence_gaps
 from appealagent.interview.loading import item_questions, load_common, options_for, set_for
 from appealagent.interview.paths import get_path
@@ -50,12 +51,15 @@ def _own_q() -> Question:
 class Interview:
     """Asks the questions of one flow through an Asker and keeps `Progress` up to date."""
 
-    def __init__(self, asker: Asker, progress: Progress, *, save: SaveHook | None = None) -> None:
+    def __init__(self, asker: Asker, progress: Progress, *, save: SaveHook | None = None, translator: Translator | None = None) -> None:
         self.asker = asker
         self.p = progress
         self._save = save
+        self.translator = translator
         self.view = Display(asker, progress.lang)
         self.warnings: list[str] = []
+        self._later: set[str] = set()
+        """English versions the seller left for later in this session (a --resume asks for them again)."""
 
     @property
     def lang(self) -> str:
@@ -130,7 +134,15 @@ class Interview:
         return bool(paths) and all(get_path(self.p.base, p) is not None for p in paths)
 
     def pending(self) -> list[Step]:
-        return [s for s in self.plan() if s.key not in self.p.answers and not self._skipped(s)]
+        """What is still to ask: unanswered questions, and English versions left empty in an earlier session."""
+        return [s for s in self.plan() if (s.key not in self.p.answers or self._needs_english(s)) and not self._skipped(s)]
+
+    def _needs_english(self, step: Step) -> bool:
+        return step.kind == "translate" and not self.p.answers.get(step.key) and step.key not in self._later
+
+    def english_gaps(self, case: Case | None = None) -> list[EnglishGap]:
+        """What the English letter still lacks because an answer is only in Chinese."""
+        return english_gaps(case or self.case())
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -143,7 +155,7 @@ class Interview:
         """The case as the answers so far make it (always loadable; refused pieces are dropped and noted)."""
         case, dropped = finalize(self.build().data)
         for d in dropped:
-            note = f"dropped {d}: the Case model refused it"
+            note = self.view.dropped(d)
             if note not in self.warnings:
                 self.warnings.append(note)
         return case
@@ -207,8 +219,12 @@ class Interview:
             self.store(step, True)
             return True
         default = self.default_text(step)
+        translated_by = None
+        if default is None and step.kind == "translate" and self.translator is not None:
+            default = self._machine_translation(step)
+            translated_by = self.translator.name if default is not None else None
         while True:
-            raw = self.view.ask(step, default, self.p.answers)
+            raw = self.view.ask(step, default, self.p.answers, translated_by=translated_by)
             if raw.strip() == "" and default is not None:
                 raw = default
             try:
@@ -227,10 +243,24 @@ class Interview:
             self.view.evidence(evidence_gaps(self.case(), self.type_set()))
         return value
 
+    def _machine_translation(self, step: Step) -> str | None:
+        """The configured model's English for the answer this step translates (None when it fails: the seller types it)."""
+        assert self.translator is not None
+        original = self.view.original(step, self.p.answers)
+        if not original:
+            return None
+        try:
+            return self.translator.translate(original)
+        except AppealAgentError as exc:
+            self.view.translation_failed(str(exc))
+            return None
+
     def store(self, step: Step, value: Answer) -> None:
         """Keep an accepted answer (a new violation type first sets the old type's answers aside) and save."""
         if step.key == "violation_type":
             self._switch_type(value)
+        if step.kind == "translate" and not value:
+            self._later.add(step.key)
         self.p.answers[step.key] = value
         if step.key in self.p.answered:
             self.p.answered.remove(step.key)
@@ -279,7 +309,7 @@ class Interview:
         while True:
             steps = self.answered_steps()
             case = self.case()
-            raw = norm(self.view.review(steps, self.p.answers, missing_for_draft(case), evidence_gaps(case, self.type_set())))
+            raw = norm(self.view.review(steps, self.p.answers, missing_for_draft(case), evidence_gaps(case, self.type_set()), english_gaps(case)))
             if not raw:
                 self.p.complete = True
                 self.save()

@@ -22,7 +22,6 @@ NOTICE = NOTICES / "51_inauthentic_chinese_title_us.txt"
 
 # Chinese answer → the English the seller types when asked (and the stub's translation).
 ENGLISH = {
-    "10月20日账户因两款蓝牙耳机的不真实投诉被停用": "On 20 October 2026 the account was deactivated after inauthentic complaints about two Bluetooth headsets",
     "2026年8月我们从深圳一家批发商采购了200副耳机,它不是品牌授权经销商": "In August 2026 we bought 200 headsets from a Shenzhen wholesaler that is not an authorised distributor of the brand",
     "这家批发商只给了收据,没有正式发票": "The wholesaler gave us only receipts, not proper invoices",
     "从品牌授权经销商取得3张发票,覆盖两个ASIN的全部销量": "3 invoices from the brand's authorised distributor, covering all sales of both ASINs",
@@ -54,7 +53,7 @@ def _chinese_answers(child: pexpect.spawn, *, type_english: bool) -> None:
     answer(child, "deadline", "")
     answer(child, "asins", "")
     answer(child, "orders", "")
-    answer(child, "what_happened", "10月20日账户因两款蓝牙耳机的不真实投诉被停用")
+    answer(child, "what_happened", "10月20日账户因两款蓝牙耳机的不真实投诉被停用")  # notes for the writer: no English needed
     answer(child, "causes", "1,2")
     answer_lines(child, "causes.own", [])
     zh("causes.unauthorised_source.detail", "2026年8月我们从深圳一家批发商采购了200副耳机,它不是品牌授权经销商",

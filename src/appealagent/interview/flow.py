@@ -133,12 +133,13 @@ class Interview:
         paths = [p for o in options_for(q) for p in o.sets]
         return bool(paths) and all(get_path(self.p.base, p) is not None for p in paths)
 
-    def pending(self) -> list[Step]:
-        """What is still to ask: unanswered questions, and English versions left empty in an earlier session."""
-        return [s for s in self.plan() if (s.key not in self.p.answers or self._needs_english(s)) and not self._skipped(s)]
+    def pending(self, *, with_later: bool = False) -> list[Step]:
+        """What is still to ask: unanswered questions, and English versions left empty in an earlier session
+        (`with_later`: also those left for later in this one, which a --resume asks)."""
+        return [s for s in self.plan() if (s.key not in self.p.answers or self._needs_english(s, with_later)) and not self._skipped(s)]
 
-    def _needs_english(self, step: Step) -> bool:
-        return step.kind == "translate" and not self.p.answers.get(step.key) and step.key not in self._later
+    def _needs_english(self, step: Step, with_later: bool) -> bool:
+        return step.kind == "translate" and not self.p.answers.get(step.key) and (with_later or step.key not in self._later)
 
     def english_gaps(self, case: Case | None = None) -> list[EnglishGap]:
         """What the English letter still lacks because an answer is only in Chinese."""
@@ -282,7 +283,7 @@ class Interview:
 
     def save(self) -> None:
         """Note what is still to ask and hand the case and progress to the save hook."""
-        self.p.pending = [s.key for s in self.pending()]
+        self.p.pending = [s.key for s in self.pending(with_later=True)]
         if self._save is not None:
             self._save(self.case(), self.p)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from appealagent.cli.app import err
-from appealagent.cli.draft_cmd import _summary
+from appealagent.cli.draft_cmd import _summary, english_notes
 from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError, InputError, OutputExistsError
 from appealagent.files import load_model, load_user_yaml, read_text
 from appealagent.interview import progress as progress_file
@@ -348,3 +348,6 @@ def _draft(case: Case, iv: Interview) -> None:
     iv.asker.say(Text("\n" + outcome.letter.rstrip() + "\n"))
     for line in _summary(outcome):
         err(line)
+    if outcome.engine == "offline":
+        for line in english_notes(case, None):
+            err(line)

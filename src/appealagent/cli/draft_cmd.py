@@ -272,13 +272,14 @@ def _batch(case_files: list[Path], out_dir: Path, out_format: Format, engine: st
                 render_output=lambda outcome, path: _render_output(outcome, path, out_format), on_done=done,
             )
         )
-    table = Table(title=f"{len(items)} case(s) → {out_dir}")
-    for col in ("case", "engine", "ready", "errors", "warnings", "seconds", "output"):
-        # Paths fold onto a second line rather than being cut: the seller needs to find the files.
-        table.add_column(col, justify="right" if col in {"errors", "warnings", "seconds"} else "left", overflow="fold")
+    # Fits 80 columns: each letter is named after its case, so the folder and extension go in the title once.
+    suffix = next((Path(it.output).suffix for it in items if it.output), "")
+    table = Table(title=f"{len(items)} case(s) → {out_dir}/<case>{suffix}", title_justify="left")
+    for col in ("case", "engine", "ready", "err", "warn", "s"):
+        table.add_column(col, justify="right" if col in {"err", "warn", "s"} else "left", overflow="fold")
     for it in items:
         ready = {"ready": "yes", "not_ready": "no", "skipped": "skipped", "failed": "FAILED"}[it.status]
-        table.add_row(Path(it.case_file).name, it.engine or "-", ready, str(it.errors), str(it.warnings), f"{it.seconds:.1f}", it.output or "-")
+        table.add_row(Path(it.case_file).stem, it.engine or "-", ready, str(it.errors), str(it.warnings), f"{it.seconds:.1f}")
     console.print(table)
     for it in items:
         if it.status == "failed" or it.message and it.status != "skipped":

@@ -201,8 +201,9 @@ def start_interview(*, notice: str | None, resume: Path | None, lang: str | None
     """Run `appealagent interview` with its parsed options (see the command's help)."""
     from rich.console import Console
 
-    if lang is not None and lang not in {"zh", "en"}:
-        raise InputError(f"--lang: {lang!r} is not one of zh, en")
+    from appealagent.cli.options import InterviewLanguage, choice
+
+    lang = chosen.value if (chosen := choice(InterviewLanguage, lang, "--lang")) else None
     if list_questions is not None:
         _print_question_keys(list_questions, lang or "en")
         return

@@ -268,13 +268,12 @@ def _read_config() -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigFileError(f"{path}: cannot read the config file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        where = f"line {exc.lineno}: " if getattr(exc, "lineno", None) else ""  # Python ≥ 3.14 gives the position
-        msg = str(exc)
         import re
 
-        m = re.search(r"\(at line (\d+), column \d+\)", msg)
-        if m and not where:
-            where, msg = f"line {m.group(1)}: ", msg[: m.start()].strip()
+        msg, where = str(exc), ""
+        m = re.search(r"\s*\(at line (\d+), column \d+\)", msg)
+        if m:
+            where, msg = f"line {m.group(1)}: ", msg[: m.start()] + msg[m.end():]
         raise ConfigFileError(f"{path}: {where}cannot read the config file (not valid TOML): {msg}") from None
     known = set(Settings.model_fields) | {"mode"}
     unknown = sorted(set(data) - known)

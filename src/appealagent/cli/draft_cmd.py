@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -169,7 +169,7 @@ def draft(
     if docx and (out_dir is not None or len(case_files) > 1 or output is None):
         raise InputError("--format docx writes one Word file: give one case and -o LETTER.docx")
     out_format = Format("text" if docx else out_kind.value)
-    flags = dict(model=model, base_url=base_url, output_mode=mode, timeout=timeout, examples=examples,
+    flags: dict[str, Any] = dict(model=model, base_url=base_url, output_mode=mode, timeout=timeout, examples=examples,
                  redact=redact, send_openai_key_to_base_url=True if send_key else None, jobs=jobs)
     if engine == DraftEngine.offline and not dry_run:  # config.toml configures the LLM: the offline engine never reads it
         settings = load_settings(use_config_file=False, **flags)

@@ -9,6 +9,7 @@ confirmation question, so the seller accepts it with Enter or types their own.
 from __future__ import annotations
 
 import asyncio
+
 from appealagent.interview.askers import Translator
 from appealagent.llm.client import LLMClient
 from appealagent.llm.prompts import load_prompt

@@ -18,7 +18,7 @@ from tests.test_interview_pty import NOTICES, TIMEOUT, _command, _env, answer, a
 
 pexpect = pytest.importorskip("pexpect")
 
-NOTICE = NOTICES / "51_inauthentic_chinese_title_us.txt"
+NOTICE = NOTICES / "70_inauthentic_chinese_title_us.txt"
 
 # Chinese answer → the English the seller types when asked (and the stub's translation).
 ENGLISH = {

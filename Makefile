@@ -7,17 +7,27 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench install clean
 
+# PIP_PROGRESS=1 (what `make demo` sets) shows pip's progress instead of running quietly.
+PIP_QUIET = $(if $(PIP_PROGRESS),--progress-bar on,-q)
+
 $(STAMP): pyproject.toml
+	@echo "==> creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[test,docx]"
+	@echo "==> upgrading pip"
+	$(PY) -m pip install $(PIP_QUIET) --disable-pip-version-check --upgrade pip
+	@echo "==> installing appealagent and its dependencies"
+	$(PY) -m pip install $(PIP_QUIET) --disable-pip-version-check -e ".[test,docx]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 ## Draft an appeal for an example case on the offline engine (no API key) and print it with its check summary.
-demo: $(STAMP)
+demo:
+	@test -f $(STAMP) || echo "==> first run: setting up $(VENV) and installing appealagent from PyPI (about a minute; progress below)"
+	@$(MAKE) --no-print-directory $(STAMP) PIP_PROGRESS=1
+	@echo "==> drafting examples/cases/late_shipment_us.json on the offline engine (no API key)"
 	$(VENV)/bin/appealagent draft --engine offline examples/cases/late_shipment_us.json
+	@echo "==> done. Call the CLI as $(VENV)/bin/appealagent (or: pipx install . / uv tool install . to put it on your PATH)"
 
 ## Run the whole test suite: ruff and mypy (zero findings), then pytest.
 test: $(STAMP)

@@ -35,9 +35,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def spawn(args: list[str], cwd: Path) -> pexpect.spawn:
+def spawn(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> pexpect.spawn:
     cmd = _command()
-    child = pexpect.spawn(cmd[0], cmd[1:] + args, cwd=str(cwd), env=_env(), encoding="utf-8", timeout=TIMEOUT, dimensions=(60, 220))
+    env = {**_env(), **(extra_env or {})}
+    child = pexpect.spawn(cmd[0], cmd[1:] + args, cwd=str(cwd), env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(60, 220))
     child.delaybeforesend = None  # we always wait for the prompt before typing
     child.logfile_read = (cwd / "session.log").open("a", encoding="utf-8")
     return child

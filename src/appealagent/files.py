@@ -159,6 +159,18 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, force: bool = False) ->
         raise OutputExistsError(f"{p}: already exists; use --force to overwrite it")
     if p.exists() and p.is_dir():
         raise InputError(f"{p}: is a folder")
+    try:
+        if p.exists() and not p.is_file():  # a device or pipe (/dev/stdout, a FIFO): written in place, never replaced
+            with p.open("wb") as fh:
+                fh.write(data)
+            return p
+        _replace_atomically(p, data)
+    except OSError as exc:  # a full disk, no permission, a read-only file system: the user's to fix, exit 2
+        raise InputError(f"{p}: cannot write: {exc.strerror or exc}") from None
+    return p
+
+
+def _replace_atomically(p: Path, data: bytes) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
@@ -172,7 +184,6 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, force: bool = False) ->
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return p
 
 
 def load_user_yaml(path: str | Path, *, what: str) -> Any:

@@ -197,35 +197,89 @@ def _field_label(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def load_settings(**flags: Any) -> Settings:
-    """Settings from flags (None means 'not given'), then the environment, config.toml and defaults."""
+class ConfigFileError(InputError):
+    """config.toml cannot be used (bad TOML, an unknown key, a bad value): only the LLM engine needs it."""
+
+
+class _WithoutFile(Settings):
+    """Flags and environment only: what the offline engine runs with when config.toml is broken."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings)
+
+
+def load_settings(*, use_config_file: bool = True, **flags: Any) -> Settings:
+    """Settings from flags (None means 'not given'), then the environment, config.toml and defaults.
+
+    A broken config.toml raises ConfigFileError naming the file and line; `use_config_file=False`
+    leaves the file out (the offline engine's way around it)."""
     given = {k: v for k, v in flags.items() if v is not None}
-    _check_config_keys()
+    file_data = _read_config() if use_config_file else {}
     try:
-        return Settings(**given)
+        return Settings(**given) if use_config_file else _WithoutFile(**given)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         msg = first["msg"].removeprefix("Value error, ")
-        raise InputError(f"settings: {_field_label(first['loc'])}: {msg} (flags, APPEALAGENT_* variables or {config_file()})") from None
+        name = _field_label(first["loc"])
+        if name in file_data and name not in given and not _in_environment(name):
+            raise ConfigFileError(f"{config_file()}: line {_line_of(name)}: {name}: {msg}") from None
+        raise InputError(f"settings: {name}: {msg} (flags, APPEALAGENT_* variables or {config_file()})") from None
     except (ValueError, OSError) as exc:  # a malformed config.toml
-        raise InputError(f"{config_file()}: cannot read the config file: {exc}") from None
+        raise ConfigFileError(f"{config_file()}: cannot read the config file: {exc}") from None
 
 
-def _check_config_keys() -> None:
-    """A misspelt key in config.toml would be ignored silently; name it instead."""
+def _in_environment(name: str) -> bool:
+    import os
+
+    alias = Settings.model_fields[name].validation_alias if name in Settings.model_fields else None
+    names = [str(a) for a in getattr(alias, "choices", [])] or [f"APPEALAGENT_{name.upper()}"]
+    return any(os.environ.get(n.upper()) for n in names)
+
+
+def _line_of(key: str) -> int:
+    """The line of config.toml that sets `key` (1 when it cannot be found)."""
+    import re
+
+    try:
+        lines = config_file().read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    return next((i for i, line in enumerate(lines, start=1) if pattern.match(line)), 1)
+
+
+def _read_config() -> dict[str, Any]:
+    """config.toml's keys and values, checked for TOML syntax and misspelt keys (which would be ignored silently)."""
     import tomllib
 
     path = config_file()
     if not path.is_file():
-        return
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the config file: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(f"{path}: cannot read the config file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        import re
+
+        msg, where = str(exc), ""
+        m = re.search(r"\s*\(at line (\d+), column \d+\)", msg)
+        if m:
+            where, msg = f"line {m.group(1)}: ", msg[: m.start()] + msg[m.end():]
+        raise ConfigFileError(f"{path}: {where}cannot read the config file (not valid TOML): {msg}") from None
     known = set(Settings.model_fields) | {"mode"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise InputError(f"{path}: unknown setting {unknown[0]!r} (`appealagent config show` lists the settings)")
+        raise ConfigFileError(f"{path}: line {_line_of(unknown[0])}: unknown setting {unknown[0]!r} (`appealagent config show` lists the settings)")
+    return data
 
 
 def settings_json(settings: Settings) -> str:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError
+from appealagent.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, AppealAgentError
 
 EXIT_INTERNAL = 70
 CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
@@ -44,6 +44,13 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # `appealagent … | head`: the reader has gone; stop quietly
+            _silence_stdout()
+            raise typer.Exit(0) from None
+        except OSError as exc:  # the machine refused (full disk, no permission): the user's to fix, not a bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            err(f"error: {where}{exc.strerror or exc}")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging
             if os.environ.get("APPEALAGENT_DEBUG"):
                 raise
@@ -51,6 +58,17 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not raise BrokenPipeError again."""
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (CliRunner): nothing to silence
+        pass
 
 
 class AppTyper(typer.Typer):

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -16,6 +16,7 @@ from appealagent.errors import EXIT_NOT_READY
 if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` stays fast
     from appealagent.batch import BatchItem
     from appealagent.letters.render import Format
+    from appealagent.model.case import Case
     from appealagent.pipeline import DraftOutcome
     from appealagent.settings import Settings
 
@@ -75,6 +76,28 @@ def _summary(outcome: DraftOutcome, case_file: Path | None = None) -> list[str]:
     return lines
 
 
+def english_notes(case: Case, case_file: Path | None) -> list[str]:
+    """For a seller who explains in Chinese: in Chinese, exactly which answers still need English and where to write it."""
+    from appealagent.interview.english import english_gaps
+    from appealagent.interview.wording import label, ui
+
+    gaps = english_gaps(case)
+    if not gaps:
+        return []
+    lang = "zh" if case.explanation_language is not None and case.explanation_language.value == "zh" else "en"
+    where = str(case_file) if case_file is not None else "CASE.json"
+    lines = [ui("draft_english_head", lang)]
+    for g in gaps:
+        name = (label("english_field", g.field, lang) or g.path).format(n=g.n)
+        text = g.text if len(g.text) <= 30 else g.text[:29] + "…"
+        lines.append(ui("draft_english_item", lang, name=name, text=text, path=g.path, case=where))
+    from appealagent.interview.progress import progress_path
+
+    resumable = case_file is not None and progress_path(case_file).exists()  # an interview's case: --resume asks for them
+    lines.append(ui("draft_english_how", lang, case=where) if resumable else ui("draft_english_llm", lang))
+    return lines
+
+
 def _render_output(outcome: DraftOutcome, case_file: Path, out_format: Format) -> str:
     from appealagent.letters.render import Format, render_json
 
@@ -106,7 +129,7 @@ def draft(
     explain: str | None = typer.Option(None, "--explain", help="zh: add a faithful Chinese rendering of the final letter (LLM engine only)."),
     out_dir: Path | None = typer.Option(None, "--out-dir", help="Batch: write one letter per case into this folder (skips cases already drafted unless --force)."),
     jobs: int | None = typer.Option(None, "-j", "--jobs", help="Batch: cases drafted at once (default 4)."),
-    summary_json: bool = typer.Option(False, "--json", help="Batch: print the summary as JSON on stdout."),
+    summary_json: bool = typer.Option(False, "--json", help="Print JSON on stdout: one case → the letter in its JSON form (as --format json); a batch → the summary."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Show each retry and re-ask on stderr."),
 ) -> None:
     """Draft a Plan of Action from a case file, or many at once.
@@ -127,30 +150,37 @@ def draft(
     Exit codes: 0 ready; 1 written but not ready (gaps or check errors); 2 bad input; 3 engine failure
     (in a batch: 3 if any case failed, else 1 if any is not ready).
     """
+    from appealagent.cli.options import DraftEngine, ExplainLanguage, OutputFormat, OutputMode, choice
     from appealagent.engines.registry import choose, engine_names
     from appealagent.errors import InputError
     from appealagent.files import atomic_write, load_model
     from appealagent.letters.render import Format
     from appealagent.model.case import Case
-    from appealagent.pipeline import draft_case, validate_request
-    from appealagent.settings import load_settings
+    from appealagent.pipeline import draft_case
+    from appealagent.settings import ConfigFileError, load_settings
 
-    docx = fmt == "docx"
+    out_kind = choice(OutputFormat, fmt, "--format")
+    engine = engine.strip().lower()
+    if engine not in engine_names():  # DraftEngine names the built-in ones; the registry may hold more
+        raise InputError(f"--engine: {engine!r} is not one of {', '.join(engine_names())}")
+    explain = explain_lang.value if (explain_lang := choice(ExplainLanguage, explain, "--explain")) else None
+    mode = mode_choice.value if (mode_choice := choice(OutputMode, mode, "--mode")) else None
+    docx = out_kind == OutputFormat.docx
     if docx and (out_dir is not None or len(case_files) > 1 or output is None):
         raise InputError("--format docx writes one Word file: give one case and -o LETTER.docx")
-    try:
-        out_format = Format("text" if docx else fmt)
-    except ValueError:
-        raise InputError(f"--format: {fmt!r} is not one of text, markdown, json, docx") from None
-    if engine not in engine_names():
-        raise InputError(f"--engine: {engine!r} is not one of {', '.join(engine_names())}")
-    validate_request(engine, explain)
-    if mode is not None and mode not in {"json_schema", "tools", "json_object"}:
-        raise InputError(f"--mode: {mode!r} is not one of json_schema, tools, json_object")
-    settings = load_settings(
-        model=model, base_url=base_url, output_mode=mode, timeout=timeout, examples=examples,
-        redact=redact, send_openai_key_to_base_url=True if send_key else None, jobs=jobs,
-    )
+    out_format = Format("text" if docx else out_kind.value)
+    flags: dict[str, Any] = dict(model=model, base_url=base_url, output_mode=mode, timeout=timeout, examples=examples,
+                 redact=redact, send_openai_key_to_base_url=True if send_key else None, jobs=jobs)
+    if engine == DraftEngine.offline and not dry_run:  # config.toml configures the LLM: the offline engine never reads it
+        settings = load_settings(use_config_file=False, **flags)
+    else:
+        try:
+            settings = load_settings(**flags)
+        except ConfigFileError as exc:  # a broken config.toml only matters to the LLM engine
+            if engine != DraftEngine.auto or dry_run or explain:
+                raise
+            err(f"warning: {exc} (ignored: --engine auto drafts without it)")
+            settings = load_settings(use_config_file=False, **flags)
     setup_logging(verbose, settings)
     if explain and not choose(engine, llm_configured=settings.llm_configured).engine.needs_llm and not dry_run:
         raise InputError(f"--explain {explain} needs the LLM engine: set OPENAI_API_KEY or --base-url and use --engine llm")
@@ -166,6 +196,10 @@ def draft(
         return
 
     case_file = case_files[0]
+    if summary_json:
+        if out_kind not in (OutputFormat.text, OutputFormat.json):
+            raise InputError(f"--json prints the JSON form; it cannot be combined with --format {out_kind.value}")
+        out_format = Format.json
     explanation_file = output.with_name(output.stem + ".zh.txt") if output is not None and explain else None
     for target in (output, explanation_file):
         if target is not None and target.exists() and not force:
@@ -201,6 +235,9 @@ def draft(
             typer.echo(outcome.explanation.rstrip("\n"))
     for line in _summary(outcome, case_file):
         typer.echo(line, err=True)
+    if outcome.engine == "offline":
+        for line in english_notes(case, case_file):
+            typer.echo(line, err=True)
     if not outcome.ready:
         raise typer.Exit(EXIT_NOT_READY)
 
@@ -235,13 +272,14 @@ def _batch(case_files: list[Path], out_dir: Path, out_format: Format, engine: st
                 render_output=lambda outcome, path: _render_output(outcome, path, out_format), on_done=done,
             )
         )
-    table = Table(title=f"{len(items)} case(s) → {out_dir}")
-    for col in ("case", "engine", "ready", "errors", "warnings", "seconds", "output"):
-        # Paths fold onto a second line rather than being cut: the seller needs to find the files.
-        table.add_column(col, justify="right" if col in {"errors", "warnings", "seconds"} else "left", overflow="fold")
+    # Fits 80 columns: each letter is named after its case, so the folder and extension go in the title once.
+    suffix = next((Path(it.output).suffix for it in items if it.output), "")
+    table = Table(title=f"{len(items)} case(s) → {out_dir}/<case>{suffix}", title_justify="left")
+    for col in ("case", "engine", "ready", "err", "warn", "s"):
+        table.add_column(col, justify="right" if col in {"err", "warn", "s"} else "left", overflow="fold")
     for it in items:
         ready = {"ready": "yes", "not_ready": "no", "skipped": "skipped", "failed": "FAILED"}[it.status]
-        table.add_row(Path(it.case_file).name, it.engine or "-", ready, str(it.errors), str(it.warnings), f"{it.seconds:.1f}", it.output or "-")
+        table.add_row(Path(it.case_file).stem, it.engine or "-", ready, str(it.errors), str(it.warnings), f"{it.seconds:.1f}")
     console.print(table)
     for it in items:
         if it.status == "failed" or it.message and it.status != "skipped":

@@ -42,12 +42,18 @@ def intake(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="With an unsure reading, print the messages the LLM would be sent, and send nothing."),
 ) -> None:
+    import os
+    import sys
+
     from appealagent.errors import EXIT_NOT_READY, InputError, OutputExistsError
     from appealagent.files import atomic_write, read_text
     from appealagent.intake.assemble import needs_llm_assist, parse_notice
 
     if output is not None and output.exists() and not force:
         raise OutputExistsError(f"{output}: already exists; use --force to overwrite it")
+    if notice == "-" and sys.stdin.isatty():  # nothing is piped in: a person is about to paste
+        eof = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D"
+        typer.echo(f"Paste Amazon's notification e-mail, then press Enter and {eof} on an empty line to finish (Ctrl-C to cancel):", err=True)
     text = read_text(notice, what="notice")
     if not text.strip():
         raise InputError(f"{'<stdin>' if notice == '-' else notice}: is empty; paste the text of Amazon's notice into it")

@@ -19,18 +19,18 @@ from typing import TYPE_CHECKING
 import typer
 
 from appealagent.cli.app import err
-from appealagent.cli.draft_cmd import _summary
+from appealagent.cli.draft_cmd import _summary, english_notes
 from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError, InputError, OutputExistsError
 from appealagent.files import load_model, load_user_yaml, read_text
 from appealagent.intake.warnings import notice_warnings
 from appealagent.interview import progress as progress_file
 from appealagent.interview.answer_types import parse_yes_no
-from appealagent.interview.askers import AnswerFileValue, AnswersFileAsker, Asker, Prompt
+from appealagent.interview.askers import AnswerFileValue, AnswersFileAsker, Asker, Prompt, Translator
 from appealagent.interview.flow import Interview
 from appealagent.interview.plan import answer_keys, load_common
 from appealagent.interview.progress import Progress, new_progress
 from appealagent.interview.wording import error_text, ui
-from appealagent.model.case import Case, ViolationType
+from appealagent.model.case import Case, ViolationType, has_cjk
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,7 +179,9 @@ def _notice_summary(result: IntakeResult, lang: str) -> list[str]:
     if shown:
         lines.append(ui("answered_by_notice", lang, found="; ".join(shown)))
     if result.not_found:
-        lines.append(ui("notice_not_found", lang, fields=", ".join(result.not_found)))
+        missing = load_common().labels.get("notice_missing", {})
+        fields = [missing[f].get(lang) if f in missing else f for f in result.not_found]
+        lines.append(ui("notice_not_found", lang, fields=("、" if lang == "zh" else ", ").join(fields)))
     if result.masked:
         lines.append(ui("notice_masked", lang, masked=", ".join(result.masked)))
     lines.extend(f"  ! {r}" for r in result.rejected)
@@ -200,8 +202,9 @@ def start_interview(*, notice: str | None, resume: Path | None, lang: str | None
     """Run `appealagent interview` with its parsed options (see the command's help)."""
     from rich.console import Console
 
-    if lang is not None and lang not in {"zh", "en"}:
-        raise InputError(f"--lang: {lang!r} is not one of zh, en")
+    from appealagent.cli.options import InterviewLanguage, choice
+
+    lang = chosen.value if (chosen := choice(InterviewLanguage, lang, "--lang")) else None
     if list_questions is not None:
         _print_question_keys(list_questions, lang or "en")
         return
@@ -241,10 +244,9 @@ def _run(asker: TerminalAsker | _EchoAsker, console: Console, *, interactive: bo
          lang: str | None, out: Path, answer_map: dict[str, AnswerFileValue] | None, state: _State) -> None:
     if resume is not None:
         progress, edited = progress_file.resume(resume, lang)
-        if edited:
-            side = progress_file.progress_path(resume).name
-            asker.say(f"{resume} was edited after the interview saved it: continuing from the edited case (earlier answers kept in {side}).")
         lang = state.lang = progress.lang
+        if edited:
+            asker.say(ui("case_edited", lang, path=str(resume), side=progress_file.progress_path(resume).name))
         state.saved = True
         asker.say(ui("resumed", lang, path=str(resume), count=len(progress.answers)))
     else:
@@ -260,6 +262,10 @@ def _run(asker: TerminalAsker | _EchoAsker, console: Console, *, interactive: bo
             base = result.case
             for line in _notice_summary(result, lang):
                 asker.say(line)
+            for asin in base.asins:
+                if has_cjk(asin.title):  # the English letter never pastes a Chinese title from the notice
+                    asin.title = None
+                    asker.say(ui("notice_title_dropped", lang, asin=asin.asin))
         progress = new_progress(lang, base)
         if base is None:
             progress.base.setdefault("notification", {})
@@ -268,7 +274,11 @@ def _run(asker: TerminalAsker | _EchoAsker, console: Console, *, interactive: bo
         progress_file.save(out, case, p)
         state.saved = True
 
-    iv = Interview(asker, progress, save=save)
+    iv = Interview(asker, progress, save=save, translator=_translator(lang, asker))
+    if resume is not None:
+        later = [s for s in iv.pending() if s.kind == "translate" and s.key in progress.answers]
+        if later:
+            asker.say(ui("english_asked", lang, count=len(later)))
     iv.save()
     iv.run()
     if interactive:
@@ -289,6 +299,24 @@ def _run(asker: TerminalAsker | _EchoAsker, console: Console, *, interactive: bo
     load_model(Case, out, what="case file")
     if not out.exists():  # pragma: no cover - atomic_write guarantees it
         raise InputError(f"{out}: was not written")
+
+
+def _translator(lang: str, asker: Asker) -> Translator | None:
+    """The configured LLM as the translator of Chinese answers; none without a model (the seller types the English)."""
+    if lang != "zh":
+        return None
+    from appealagent.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except AppealAgentError as exc:  # a broken config.toml only costs the translation
+        err(f"warning: {exc}")
+        return None
+    if not settings.llm_configured:
+        return None
+    from appealagent.interview.translate import LLMTranslator
+
+    return LLMTranslator(settings)
 
 
 def _offer_draft(iv: Interview, case: Case, out: Path, lang: str, interactive: bool, answer_map: dict[str, AnswerFileValue] | None) -> None:
@@ -322,3 +350,6 @@ def _draft(case: Case, iv: Interview) -> None:
     iv.asker.say(Text("\n" + outcome.letter.rstrip() + "\n"))
     for line in _summary(outcome):
         err(line)
+    if outcome.engine == "offline":
+        for line in english_notes(case, None):
+            err(line)

@@ -41,6 +41,16 @@ class Asker(Protocol):
     def say(self, text: object) -> None: ...
 
 
+class Translator(Protocol):
+    """Turns one Chinese answer into English for the seller to confirm; raises an AppealAgentError when it cannot.
+
+    The interview's only link to a model: `interview.translate.LLMTranslator` is the real one."""
+
+    name: str
+
+    def translate(self, text: str) -> str: ...
+
+
 class ScriptExhausted(AssertionError):
     """A scripted asker ran out of answers: in a test, better a failure than a hang."""
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from appealagent.interview.answer_types import strategy_for
 from appealagent.interview.askers import Asker, Prompt
+from appealagent.interview.english import EnglishGap
 from appealagent.interview.evidence import EvidenceGaps
 from appealagent.interview.loading import options_for
 from appealagent.interview.schema import Answer, Question
@@ -30,7 +31,7 @@ class Display:
 
     # ---- questions ---------------------------------------------------------------------------
 
-    def prompt(self, step: Step, default: str | None, answers: Mapping[str, Answer]) -> Prompt:
+    def prompt(self, step: Step, default: str | None, answers: Mapping[str, Answer], *, translated_by: str | None = None) -> Prompt:
         """The question as shown: its text (with the item or the answer to translate), options and hints."""
         q, lang = step.q, self.lang
         strategy = strategy_for(q)
@@ -38,15 +39,17 @@ class Display:
         if step.item is not None:
             item = step.item.label(lang)
             text = text.replace("{item}", item if len(item) <= ITEM_LABEL_MAX else item[: ITEM_LABEL_MAX - 3] + "…")
-        if step.kind == "translate" and step.parent is not None:
-            original = answers.get(step.parent.key)
-            if step.item is not None and step.item.key.startswith("own"):
-                original = step.item.text
-            text = f"{text}\n  “{original}”"
+        if step.kind == "translate":
+            text = ui("translate_confirm", lang, model=translated_by) if translated_by else text
+            text = f"{text}\n  “{self.original(step, answers)}”"
+            if translated_by and default:
+                text += f"\n  → {default}"
         hint_key = strategy.hint_key(q)
         hints = [ui(hint_key, lang)] if hint_key else []
         default_label = strategy.default_label(q, default, lang) if default is not None else None
-        if default_label is not None:
+        if step.kind == "translate":
+            hints = [ui("hint_default", lang, default=ui("word_accept", lang)), ui("hint_clear", lang)] if default else [ui("translate_later", lang)]
+        elif default_label is not None:
             hints.append(ui("hint_default", lang, default=default_label))
             if not q.required or step.kind != "question":
                 hints.append(ui("hint_clear", lang))
@@ -65,8 +68,22 @@ class Display:
             multiline=strategy.multiline,
         )
 
-    def ask(self, step: Step, default: str | None, answers: Mapping[str, Answer]) -> str:
-        return self.asker.ask(self.prompt(step, default, answers), default)
+    def ask(self, step: Step, default: str | None, answers: Mapping[str, Answer], *, translated_by: str | None = None) -> str:
+        return self.asker.ask(self.prompt(step, default, answers, translated_by=translated_by), default)
+
+    @staticmethod
+    def original(step: Step, answers: Mapping[str, Answer]) -> str:
+        """The Chinese answer a translate step asks the English of."""
+        if step.item is not None and step.key == f"{step.item.checklist}.{step.item.key}.en":  # the seller's own checklist entry
+            return step.item.text
+        value = answers.get(step.parent.key) if step.parent is not None else None
+        return str(value) if value is not None else ""
+
+    def translation_failed(self, reason: str) -> None:
+        self.asker.say(ui("translate_failed", self.lang, reason=reason))
+
+    def dropped(self, what: str) -> str:
+        return ui("dropped", self.lang, what=what)
 
     def note(self, q: Question) -> None:
         self.asker.say(q.label(self.lang))
@@ -118,7 +135,21 @@ class Display:
             return ui("none", self.lang)
         return strategy_for(step.q).format(step.q, value, self.lang)
 
-    def review(self, answered: list[Step], answers: Mapping[str, Answer], missing: list[str], gaps: EvidenceGaps | None) -> str:
+    def missing_text(self, missing: list[str]) -> str:
+        """What a draft still needs, in plain words."""
+        return "; ".join(label("case_field", m, self.lang) or m for m in missing)
+
+    def english_text(self, gaps: list[EnglishGap]) -> str:
+        """The answers still only in Chinese, named as the seller knows them, each with its start."""
+        items = []
+        for g in gaps:
+            name = (label("english_field", g.field, self.lang) or g.path).format(n=g.n)
+            start = g.text if len(g.text) <= 24 else g.text[:23] + "…"
+            items.append(f"{name}(“{start}”)" if self.lang == "zh" else f"{name} (“{start}”)")
+        return "; ".join(items)
+
+    def review(self, answered: list[Step], answers: Mapping[str, Answer], missing: list[str], gaps: EvidenceGaps | None,
+               english: list[EnglishGap] | None = None) -> str:
         """Show every answer, what the case still lacks, and ask which answer to change (Enter: none)."""
         from rich.table import Table
 
@@ -133,7 +164,12 @@ class Display:
             short = text if len(text) <= REVIEW_TEXT_MAX else text[: REVIEW_TEXT_MAX - 3] + "…"
             table.add_row(str(n), step.key, short, self.format(step, answers[step.key]))
         self.asker.say(table)
-        self.asker.say(ui("review_missing", lang, missing=", ".join(missing)) if missing else ui("review_complete", lang))
+        if missing:
+            self.asker.say(ui("review_missing", lang, missing=self.missing_text(missing)))
+        if english:
+            self.asker.say(ui("english_missing", lang, items=self.english_text(english)))
+        if not missing and not english:
+            self.asker.say(ui("review_complete", lang))
         for note in self.evidence_notes(gaps):
             self.asker.say(note)
         prompt = Prompt(key="review", text=ui("review_prompt", lang), type="text", lang=lang, required=False)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from appealagent.errors import InputError
+from appealagent.errors import AppealAgentError, InputError
 from appealagent.interview.answer_types import norm, strategy_for, translatable
-from appealagent.interview.askers import Asker
+from appealagent.interview.askers import Asker, Translator
 from appealagent.interview.build import build, finalize, refusals
 from appealagent.interview.display import Display
+from appealagent.interview.english import EnglishGap, english_gaps
 from appealagent.interview.evidence import evidence_gaps
 from appealagent.interview.loading import item_questions, load_common, options_for, set_for
 from appealagent.interview.paths import get_path
@@ -50,12 +51,15 @@ def _own_q() -> Question:
 class Interview:
     """Asks the questions of one flow through an Asker and keeps `Progress` up to date."""
 
-    def __init__(self, asker: Asker, progress: Progress, *, save: SaveHook | None = None) -> None:
+    def __init__(self, asker: Asker, progress: Progress, *, save: SaveHook | None = None, translator: Translator | None = None) -> None:
         self.asker = asker
         self.p = progress
         self._save = save
+        self.translator = translator
         self.view = Display(asker, progress.lang)
         self.warnings: list[str] = []
+        self._later: set[str] = set()
+        """English versions the seller left for later in this session (a --resume asks for them again)."""
 
     @property
     def lang(self) -> str:
@@ -129,8 +133,17 @@ class Interview:
         paths = [p for o in options_for(q) for p in o.sets]
         return bool(paths) and all(get_path(self.p.base, p) is not None for p in paths)
 
-    def pending(self) -> list[Step]:
-        return [s for s in self.plan() if s.key not in self.p.answers and not self._skipped(s)]
+    def pending(self, *, with_later: bool = False) -> list[Step]:
+        """What is still to ask: unanswered questions, and English versions left empty in an earlier session
+        (`with_later`: also those left for later in this one, which a --resume asks)."""
+        return [s for s in self.plan() if (s.key not in self.p.answers or self._needs_english(s, with_later)) and not self._skipped(s)]
+
+    def _needs_english(self, step: Step, with_later: bool) -> bool:
+        return step.kind == "translate" and not self.p.answers.get(step.key) and (with_later or step.key not in self._later)
+
+    def english_gaps(self, case: Case | None = None) -> list[EnglishGap]:
+        """What the English letter still lacks because an answer is only in Chinese."""
+        return english_gaps(case or self.case())
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -143,7 +156,7 @@ class Interview:
         """The case as the answers so far make it (always loadable; refused pieces are dropped and noted)."""
         case, dropped = finalize(self.build().data)
         for d in dropped:
-            note = f"dropped {d}: the Case model refused it"
+            note = self.view.dropped(d)
             if note not in self.warnings:
                 self.warnings.append(note)
         return case
@@ -207,8 +220,12 @@ class Interview:
             self.store(step, True)
             return True
         default = self.default_text(step)
+        translated_by = None
+        if default is None and step.kind == "translate" and self.translator is not None:
+            default = self._machine_translation(step)
+            translated_by = self.translator.name if default is not None else None
         while True:
-            raw = self.view.ask(step, default, self.p.answers)
+            raw = self.view.ask(step, default, self.p.answers, translated_by=translated_by)
             if raw.strip() == "" and default is not None:
                 raw = default
             try:
@@ -227,10 +244,24 @@ class Interview:
             self.view.evidence(evidence_gaps(self.case(), self.type_set()))
         return value
 
+    def _machine_translation(self, step: Step) -> str | None:
+        """The configured model's English for the answer this step translates (None when it fails: the seller types it)."""
+        assert self.translator is not None
+        original = self.view.original(step, self.p.answers)
+        if not original:
+            return None
+        try:
+            return self.translator.translate(original)
+        except AppealAgentError as exc:
+            self.view.translation_failed(str(exc))
+            return None
+
     def store(self, step: Step, value: Answer) -> None:
         """Keep an accepted answer (a new violation type first sets the old type's answers aside) and save."""
         if step.key == "violation_type":
             self._switch_type(value)
+        if step.kind == "translate" and not value:
+            self._later.add(step.key)
         self.p.answers[step.key] = value
         if step.key in self.p.answered:
             self.p.answered.remove(step.key)
@@ -252,7 +283,7 @@ class Interview:
 
     def save(self) -> None:
         """Note what is still to ask and hand the case and progress to the save hook."""
-        self.p.pending = [s.key for s in self.pending()]
+        self.p.pending = [s.key for s in self.pending(with_later=True)]
         if self._save is not None:
             self._save(self.case(), self.p)
 
@@ -279,7 +310,7 @@ class Interview:
         while True:
             steps = self.answered_steps()
             case = self.case()
-            raw = norm(self.view.review(steps, self.p.answers, missing_for_draft(case), evidence_gaps(case, self.type_set())))
+            raw = norm(self.view.review(steps, self.p.answers, missing_for_draft(case), evidence_gaps(case, self.type_set()), english_gaps(case)))
             if not raw:
                 self.p.complete = True
                 self.save()

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from appealagent.interview.schema import Common, Option, Question, QuestionDataError, QuestionSet
+from appealagent.interview.schema import Bi, Common, Option, Question, QuestionDataError, QuestionSet
 from appealagent.paths import package_data_dir
 
 QUESTIONS_DIR = "questions"
@@ -161,6 +161,16 @@ def options_for(q: Question) -> list[Option]:
 def item_questions(q: Question) -> list[Question]:
     """What is asked for each ticked item of a checklist."""
     if q.each is not None:
-        return q.each
-    cfg = load_common().items.get(q.fills or "")
-    return cfg.questions if cfg else []
+        questions = q.each
+    else:
+        cfg = load_common().items.get(q.fills or "")
+        questions = cfg.questions if cfg else []
+    return [_with_example(sub, q.example) for sub in questions]
+
+
+def _with_example(q: Question, example: Bi | None) -> Question:
+    """An item question whose help names `{example}`, with the checklist's example for this violation type."""
+    if q.help is None or "{example}" not in q.help.en + q.help.zh:
+        return q
+    ex = example or Bi(en="what happened, when and how often", zh="发生了什么、什么时候、发生了几次")
+    return q.model_copy(update={"help": Bi(en=q.help.en.replace("{example}", ex.en), zh=q.help.zh.replace("{example}", ex.zh))})

@@ -97,6 +97,7 @@ class Question(_Strict):
     extra: dict[str, Scalar] = Field(default_factory=dict, description="Fields set on each element a list answer creates.")
     each: list[Question] | None = Field(default=None, description="Questions asked for every ticked item (default: _common items for the filled list).")
     needs: list[Need] = Field(default_factory=list)
+    example: Bi | None = Field(default=None, description="Checklist: a worked example for this violation type, shown as {example} in its item questions' help.")
     follow_ups: list[FollowUp] = Field(default_factory=list)
 
     @field_validator("id")

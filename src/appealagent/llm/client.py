@@ -250,14 +250,17 @@ class LLMClient:
             )
         pending_wait = 0.0
         first = len(stats.attempts)
+        over_budget = False
 
         def stop(state: RetryCallState) -> bool:
+            nonlocal over_budget
             if state.attempt_number >= s.max_attempts:
                 return True
             left = stats.remaining()
             # Retry-After and backoff are capped by what is left of the budget: a wait that leaves
             # no time for the next attempt ends the request now.
-            return left is not None and left - state.upcoming_sleep < MIN_ATTEMPT_SECONDS
+            over_budget = left is not None and left - state.upcoming_sleep < MIN_ATTEMPT_SECONDS
+            return over_budget
 
         def before_sleep(state: RetryCallState) -> None:
             nonlocal pending_wait
@@ -296,7 +299,7 @@ class LLMClient:
                     self._note_outcome(True)
                     return reply
         except Exception as exc:  # every failure becomes one scrubbed line
-            error = self._explain(exc, stats, len(stats.attempts) - first)
+            error = self._explain(_BudgetSpent(self._last_fault(exc)) if over_budget else exc, stats, len(stats.attempts) - first)
             mine = stats.attempts[first:]
             if mine:
                 self._note_outcome(mine[-1].outcome not in {"timeout", "connection"})
@@ -304,6 +307,13 @@ class LLMClient:
                 error = await self._with_model_names(error)
             raise error from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _last_fault(self, exc: BaseException) -> str:
+        """A few words on the fault that used up the budget, e.g. 'HTTP 429, Retry-After 100 s'."""
+        status, outcome = _outcome(exc)
+        words = f"HTTP {status}" if status else outcome.replace("_", " ")
+        wait = retry_after_seconds(exc)
+        return f"{words}, Retry-After {wait:g} s" if wait is not None else words
 
     async def _with_model_names(self, error: LLMError) -> LLMError:
         """A wrong model name is the usual 404 on Ollama/vLLM/LM Studio: say which models the server has."""
@@ -359,7 +369,11 @@ class LLMClient:
             return exc
         if isinstance(exc, _BudgetSpent) or (budget_left is not None and budget_left < MIN_ATTEMPT_SECONDS and _transient(exc)):
             spent = f"{stats.budget:g} s " if stats is not None and stats.budget else ""
-            return LLMError(s.scrub(f"{host} did not give a usable reply within the {spent}time budget{attempts}: raise budget (APPEALAGENT_BUDGET), or use --engine offline"), kind="budget")
+            last = f" (last: {exc})" if isinstance(exc, _BudgetSpent) and str(exc) else ""
+            return LLMError(
+                s.scrub(f"{host} did not give a usable reply within the {spent}time budget after {tried} attempt(s){last}: raise --budget, or use --engine offline"),
+                kind="budget",
+            )
         if _is_quota(exc):
             return LLMError(
                 s.scrub(f"{host} says the account has no quota or credit left (HTTP {getattr(exc, 'status_code', '?')}: {_server_message(exc)}): add credit or raise the limit in the provider's billing settings, or use --engine offline"),

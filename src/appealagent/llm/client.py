@@ -199,6 +199,11 @@ class LLMClient:
             self._client.organization = None
             self._client.project = None
 
+    @property
+    def raw(self) -> Any:
+        """The underlying openai client, for calls outside chat.completions (models.list in the probe)."""
+        return self._client
+
     async def aclose(self) -> None:
         await self._client.close()
 

@@ -173,8 +173,8 @@ def test_every_preset_is_complete():
 def test_ctrl_c_in_a_batch_prints_a_summary_and_no_traceback(tmp_path):
     cases = tmp_path / "cases"
     cases.mkdir()
-    for i in range(10):
-        (cases / f"case{i}.json").write_text(CASE.read_text())
+    for i in range(16):
+        (cases / f"case{i:02d}.json").write_text(CASE.read_text())
     server = subprocess.Popen([sys.executable, "-m", "tests.stub_server", "--latency", "0.6"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         url = server.stdout.readline().strip()
@@ -184,7 +184,7 @@ def test_ctrl_c_in_a_batch_prints_a_summary_and_no_traceback(tmp_path):
             [str(Path(sys.executable).parent / "appealagent"), "draft", *sorted(map(str, cases.glob("*.json"))), "--out-dir", str(out), "--jobs", "2", "--engine", "llm"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while len(list(out.glob("*.txt"))) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
@@ -194,8 +194,8 @@ def test_ctrl_c_in_a_batch_prints_a_summary_and_no_traceback(tmp_path):
         server.stdin.flush()
         server.wait(timeout=10)
     written = len(list(out.glob("*.txt")))
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == 130, (written, stderr)
     assert "Traceback" not in stderr, stderr
-    assert 2 <= written < 10
+    assert 2 <= written < 16
     assert f"interrupted: {written} letter(s) written to {out}" in stderr
     assert "run the same command again" in stderr

@@ -55,7 +55,6 @@ def history(
     from rich.table import Table
 
     from appealagent.runlog import list_runs, runs_dir
-
     from appealagent.settings import mask_url_credentials
 
     runs = list_runs(n)

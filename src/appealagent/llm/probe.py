@@ -27,6 +27,7 @@ PROBE_SCHEMA: Body = {
     "additionalProperties": False,
 }
 PROBE_TOKENS = 64
+PROBE_ANSWER = '{"status": "ok", "number": 7}'
 
 
 @dataclass
@@ -88,7 +89,7 @@ async def _models(client: LLMClient, timeout: float) -> tuple[Check, list[str]]:
 
 async def _mode(client: LLMClient, mode: OutputMode) -> Check:
     s = client.settings
-    body = chat_body(s, load_prompt("probe").render(), max_tokens=PROBE_TOKENS, temperature=0.0, output=_output(mode))
+    body = chat_body(s, load_prompt("probe").render(answer=PROBE_ANSWER), max_tokens=PROBE_TOKENS, temperature=0.0, output=_output(mode))
     started = time.monotonic()
     try:
         reply = await client.complete(body, CallStats())

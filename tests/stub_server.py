@@ -17,7 +17,11 @@ Replies are taken from the queue in order; when the queue is empty, `default`
 empty" so a test that makes more calls than it scripted fails loudly.
 `latency` delays every reply (the benchmark uses 0.2 s); a reply's own `delay`
 adds to it (longer than the client's timeout = a timeout). `raw` bytes are
-written to the socket as they are, for malformed or cut-off HTTP.
+written to the socket as they are, for malformed or cut-off HTTP. `trickle`
+sends the body a few bytes at a time with that pause between them (a server that
+keeps the connection alive but never finishes: every read succeeds, so only a
+whole-exchange deadline stops it). `quota_reply()` is OpenAI's
+`insufficient_quota` 429; `hang_responder` never answers at all.
 
 `offline_responder` answers any draft request like a model that follows the
 prompt perfectly (the offline engine's sections of the case it was sent), and
@@ -45,6 +49,7 @@ __all__ = [
     "chat_completion",
     "draft_reply",
     "error_reply",
+    "quota_reply",
     "text_reply",
     "offline_responder",
     "point_at",
@@ -61,6 +66,8 @@ class StubResponse:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     raw: bytes | None = None
+    trickle: float = 0.0  # seconds between chunks of the body (0: all at once)
+    chunk: int = 4
 
 
 @dataclass
@@ -138,6 +145,13 @@ def error_reply(status: int, message: str = "stub error", *, headers: dict[str, 
     return StubResponse(status=status, body=body, headers=headers or {}, delay=delay)
 
 
+def quota_reply() -> StubResponse:
+    """OpenAI's answer when the account has no credit: a 429 that no wait will cure."""
+    body = {"error": {"message": "You exceeded your current quota, please check your plan and billing details.",
+                      "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}}
+    return StubResponse(status=429, body=body, headers={"retry-after": "1"})
+
+
 def user_text(request: RecordedRequest) -> str:
     """The first user message of a chat request."""
     for m in request.messages:
@@ -200,7 +214,13 @@ class _Handler(BaseHTTPRequestHandler):
             for k, v in reply.headers.items():
                 self.send_header(k, v)
             self.end_headers()
-            self.wfile.write(data)
+            if reply.trickle:
+                for i in range(0, len(data), reply.chunk):
+                    self.wfile.write(data[i : i + reply.chunk])
+                    self.wfile.flush()
+                    time.sleep(reply.trickle)
+            else:
+                self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
             self.close_connection = True
 

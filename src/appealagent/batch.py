@@ -5,7 +5,11 @@ run as asyncio tasks sharing one `AsyncOpenAI` connection pool, with at most
 `jobs` requests at the server at a time (a semaphore in the client) and twice as
 many cases in progress, so local work overlaps the waiting. Each case's letter is written as soon as it is ready,
 so an interrupted batch keeps what it finished, and a re-run skips cases whose
-output already exists unless --force.
+output already exists unless --force. Ctrl-C cancels the cases still running: each
+is marked `interrupted` in the caller's `items` list (so the summary can say what
+was written and what was not). When the server is down, the client's circuit
+breaker opens after a few cases in a row; under `auto` the rest are drafted
+offline at once, and under `--engine llm` they are not attempted.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from appealagent.corpus.store import Letter
 from appealagent.engines.examples import load_pool
 from appealagent.engines.readiness import checks_pool
 from appealagent.engines.registry import choose
-from appealagent.errors import AppealAgentError, EngineError, InputError
+from appealagent.errors import EXIT_INTERRUPTED, AppealAgentError, EngineError, InputError
 from appealagent.files import atomic_write, load_model
 from appealagent.letters.render import Format
 from appealagent.llm.client import LLMClient
@@ -37,7 +41,7 @@ class BatchItem:
     """One case's line in the summary table."""
 
     case_file: str
-    status: str = "pending"  # ready, not_ready, failed, skipped
+    status: str = "pending"  # ready, not_ready, failed, skipped, interrupted (pending: never started)
     engine: str = ""
     errors: int = 0
     warnings: int = 0
@@ -76,10 +80,17 @@ async def run_batch(
     explain: str | None = None,
     render_output: Callable[[DraftOutcome, Path], str],
     on_done: Callable[[BatchItem], None] | None = None,
+    items: list[BatchItem] | None = None,
 ) -> list[BatchItem]:
-    """Draft every case into out_dir; returns one item per case in input order."""
+    """Draft every case into out_dir; returns one item per case in input order.
+
+    Pass an empty `items` list to see the items as they change (it is filled in place),
+    e.g. to report on a batch that Ctrl-C cut short.
+    """
     check_names(case_files)
-    items = [BatchItem(case_file=str(p)) for p in case_files]
+    if items is None:
+        items = []
+    items[:] = [BatchItem(case_file=str(p)) for p in case_files]
     # `jobs` bounds the requests at the server (inside the client); twice as many cases may be
     # in progress, so one case's local work (prompt, grounding, checks) overlaps others' requests.
     jobs = max(1, jobs)
@@ -110,6 +121,12 @@ async def run_batch(
             return
         async with sem:
             started = time.monotonic()
+            if client is not None and client.breaker_open and choice.fallback is None:
+                item.status, item.exit_code, item.output = "failed", 3, ""
+                item.message = f"not attempted: {settings.host} was unreachable for {client.unreachable_streak} case(s) in a row (use --engine auto to draft the rest offline)"
+                if on_done:
+                    on_done(item)
+                return
             try:
                 case = load_model(Case, path, what="case file")
                 outcome = await adraft_case(
@@ -128,6 +145,10 @@ async def run_batch(
                 item.status = "ready" if outcome.ready else "not_ready"
                 item.message = "; ".join(outcome.warnings)
                 item.exit_code = 0 if outcome.ready else 1
+            except asyncio.CancelledError:  # Ctrl-C: this case's letter was not written
+                item.status, item.message, item.exit_code, item.output = "interrupted", "interrupted before its letter was written", EXIT_INTERRUPTED, ""
+                item.seconds = round(time.monotonic() - started, 2)
+                raise
             except AppealAgentError as exc:
                 item.status, item.message, item.exit_code, item.output = "failed", str(exc), exc.exit_code, ""
             except Exception as exc:  # a bug in one case must not lose the other 99
@@ -147,7 +168,9 @@ async def run_batch(
 
 
 def exit_code(items: list[BatchItem]) -> int:
-    """3 when any case failed, else 1 when any is not ready, else 0 (skipped cases count as done)."""
+    """130 when interrupted, 3 when any case failed, else 1 when any is not ready, else 0 (skipped cases count as done)."""
+    if any(i.status in {"interrupted", "pending"} for i in items):
+        return EXIT_INTERRUPTED
     if any(i.status == "failed" for i in items):
         return 3
     if any(i.status == "not_ready" for i in items):

@@ -147,12 +147,15 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | Path, text: str, *, force: bool = False) -> Path:
-    """Write via a temp file and rename, so a crash never leaves half a file; refuse to overwrite unless forced."""
-    return atomic_write_bytes(path, text.encode("utf-8"), force=force)
+def atomic_write(path: str | Path, text: str, *, force: bool = False, private: bool = False) -> Path:
+    """Write via a temp file and rename, so a crash never leaves half a file; refuse to overwrite unless forced.
+
+    `private` files (run logs, saved replies, interviews: they hold buyer details) are 0600 whatever the umask.
+    """
+    return atomic_write_bytes(path, text.encode("utf-8"), force=force, private=private)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+def atomic_write_bytes(path: str | Path, data: bytes, *, force: bool = False, private: bool = False) -> Path:
     """`atomic_write` for binary files (.docx)."""
     p = Path(path)
     if p.exists() and not force:
@@ -164,18 +167,18 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, force: bool = False) ->
             with p.open("wb") as fh:
                 fh.write(data)
             return p
-        _replace_atomically(p, data)
+        _replace_atomically(p, data, private=private)
     except OSError as exc:  # a full disk, no permission, a read-only file system: the user's to fix, exit 2
         raise InputError(f"{p}: cannot write: {exc.strerror or exc}") from None
     return p
 
 
-def _replace_atomically(p: Path, data: bytes) -> None:
+def _replace_atomically(p: Path, data: bytes, *, private: bool = False) -> None:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
         # mkstemp makes 0600 files; keep an existing file's mode, else what the umask gives a new file.
-        os.chmod(tmp, p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
+        os.chmod(tmp, 0o600 if private else p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -28,7 +28,7 @@ from appealagent.engines.readiness import run_checks
 from appealagent.engines.registry import Choice, choose, engine_names, get_engine, llm_engine_for
 from appealagent.errors import EngineError, InputError
 from appealagent.letters.render import Format, render_letter
-from appealagent.llm.client import LLMClient
+from appealagent.llm.client import CallStats, LLMClient
 from appealagent.model.case import Case
 from appealagent.model.draft import DraftResult
 from appealagent.redact import Redactor
@@ -124,6 +124,9 @@ async def adraft_case(
         settings, Redactor.for_case(case, enabled=settings.redact), check=check, client=client, executor=executor, corpus=corpus,
     )
     started = time.monotonic()
+    if choice.fallback is not None and choice.engine.needs_llm and settings.budget > 0:
+        # auto: the LLM gets `budget` seconds for this case (every request, wait and re-ask), then the fallback writes it.
+        ctx.trace.stats = CallStats(deadline=started + settings.budget, budget=settings.budget)
     try:
         outcome = await _draft(case, choice, ctx, fmt=fmt, explain=explain)
     except EngineError as exc:

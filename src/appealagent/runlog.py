@@ -4,7 +4,9 @@ A seller or agency needs to know later which engine, model, prompt version and
 example letters produced a letter, how many requests it took and what it cost
 in tokens, and what the checks said — especially after Amazon rejects it. The
 key is never recorded: records carry the server's host only, and every record is
-scrubbed of the settings' secrets before it is written.
+scrubbed of the settings' secrets (URL credentials included) before it is written.
+Records and saved replies hold buyer details, so they are written 0600 in a 0700
+folder: other users of the machine cannot read them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from appealagent.errors import InputError
 from appealagent.files import atomic_write
 from appealagent.model.case import Case
 from appealagent.model.draft import DraftResult
-from appealagent.settings import Settings
+from appealagent.settings import Settings, mask_url_credentials
 
 # A run record is JSON read back by `history` and by people: its values are as varied as the run.
 Record = dict[str, Any]
@@ -116,6 +118,7 @@ def write_record(record: Record, settings: Settings, raw_reply: str | None = Non
 
 
 def _scrub(text: str, secret_values: list[str]) -> str:
+    text = mask_url_credentials(text)
     for value in secret_values:
         if value and len(value) >= 4:
             text = text.replace(value, "***")
@@ -125,16 +128,26 @@ def _scrub(text: str, secret_values: list[str]) -> str:
 def save_run(record: Record, *, secret_values: Sequence[str] = (), raw_reply: str | None = None) -> Path:
     """Write the record (and the model's raw reply beside it, when a draft failed); return the record's path."""
     folder = runs_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private_folder(folder)
     run_id = record["id"]
     if raw_reply is not None:
         reply_path = folder / f"{run_id}.reply.txt"
-        atomic_write(reply_path, _scrub(raw_reply, list(secret_values)), force=True)
+        atomic_write(reply_path, _scrub(raw_reply, list(secret_values)), force=True, private=True)
         record["raw_reply_file"] = str(reply_path)
     text = _scrub(json.dumps(record, indent=2, ensure_ascii=False, default=str), list(secret_values))
     path = folder / f"{run_id}.json"
-    atomic_write(path, text + "\n", force=True)
+    atomic_write(path, text + "\n", force=True, private=True)
     return path
+
+
+def _private_folder(folder: Path) -> None:
+    """Make the runs folder 0700 (an older version left it 0755); a folder we cannot chmod is left as it is."""
+    try:
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        pass
 
 
 def _records() -> list[Path]:

@@ -5,20 +5,29 @@ down; nothing else reads the environment. The key is a `SecretStr` so it never
 shows up in a repr, a log line, a run log or a traceback, and `api_key_for_request`
 decides which key may go to which server: the OpenAI key goes only to
 api.openai.com unless the user says otherwise, because a custom base URL is
-somebody else's server.
+somebody else's server, and never over plain http to anything but this machine.
+A base URL may carry credentials (`https://user:secret@proxy/v1`, `?api-key=…`):
+`scrub` and `public_base_url` mask them wherever the URL could surface. A provider
+preset (data/providers.yaml) fills the base URL, key variable, model and output mode
+the user did not set.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from appealagent import paths
+from appealagent.catalog.datafiles import load_yaml
 from appealagent.errors import InputError
 
 OPENAI_HOST = "api.openai.com"
@@ -28,6 +37,37 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 DUMMY_KEY = "sk-no-key-needed"
 
 OutputMode = Literal["json_schema", "tools", "json_object"]
+OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "tools", "json_object")
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+# Credentials a URL may carry: the user-info part, and query parameters named like a secret.
+_URL_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<info>[^/@\s\"'<>]+)@", re.I)
+_SECRET_PARAM = r"(?:api[-_]?key|key|token|access[-_]?token|auth|password|passwd|pwd|secret|sig|signature|code)"
+_URL_SECRET_QUERY = re.compile(r"(?P<name>[?&]" + _SECRET_PARAM + r"=)(?P<value>[^&#\s\"'<>]+)", re.I)
+
+
+def mask_url_credentials(text: str) -> str:
+    """Any URL in the text with its user-info and secret query values replaced by ***."""
+    text = _URL_USERINFO.sub(lambda m: m.group("scheme") + "***@", text)
+    return _URL_SECRET_QUERY.sub(lambda m: m.group("name") + "***", text)
+
+
+def is_loopback(host: str | None) -> bool:
+    """This machine: localhost or a loopback address (the only place a key may go over plain http)."""
+    if not host:
+        return False
+    if host.lower() in LOOPBACK_NAMES or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@cache
+def presets() -> dict[str, dict[str, Any]]:
+    """The provider presets (data/providers.yaml), by name."""
+    return dict(load_yaml("providers.yaml")["providers"])
 TokenParam = Literal["auto", "max_tokens", "max_completion_tokens"]
 
 
@@ -65,13 +105,20 @@ class Settings(BaseSettings):
     send_openai_key_to_base_url: bool = Field(
         False, description="Send OPENAI_API_KEY to a custom base URL too (e.g. a proxy in front of OpenAI)."
     )
+    provider: str | None = Field(
+        None, description="A provider preset (openai, azure, deepseek, qwen, moonshot, zhipu, openrouter, ollama, lmstudio, vllm, llamacpp)."
+    )
     model: str = Field("gpt-4.1-mini", description="Model name (env APPEALAGENT_MODEL, flag -m).")
     output_mode: OutputMode = Field(
         "json_schema",
         validation_alias=AliasChoices("APPEALAGENT_OUTPUT_MODE", "APPEALAGENT_MODE", "output_mode", "mode"),
         description="json_schema (strict response_format), tools (function call) or json_object.",
     )
-    timeout: float = Field(60.0, gt=0, description="Seconds to wait for one reply.")
+    timeout: float = Field(60.0, gt=0, description="Deadline for one request, whole reply included (not a read timeout).")
+    budget: float = Field(
+        180.0, ge=0, description="Under --engine auto: seconds the LLM may spend on one case before the offline letter is used (0: no limit)."
+    )
+    breaker: int = Field(3, ge=0, le=100, description="Batch: cases in a row the server could not be reached before the rest stop trying it (0: never).")
     temperature: float | None = Field(0.2, description="Sampling temperature; 'none' to omit it (reasoning models).")
     max_tokens: int = Field(3000, ge=64, description="Room for the reply; doubled when a reply is cut off.")
     max_tokens_limit: int = Field(12000, ge=64, description="Never ask for more room than this.")
@@ -110,6 +157,37 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as http://localhost:11434/v1")
         return value
 
+    @field_validator("provider")
+    @classmethod
+    def _provider(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.strip().lower().replace("-", "").replace(".", "").replace(" ", "")
+        name = {"dashscope": "qwen", "kimi": "moonshot", "glm": "zhipu", "llama": "llamacpp", "llamaserver": "llamacpp"}.get(name, name)
+        if name not in presets():
+            raise ValueError(f"unknown provider {value!r}; one of {', '.join(presets())}")
+        return name
+
+    @model_validator(mode="after")
+    def _apply_preset(self) -> Settings:
+        """Fill what the user did not set from the provider preset (explicit values always win)."""
+        if self.provider is None:
+            return self
+        preset = presets()[self.provider]
+        given = self.model_fields_set
+        if "base_url" not in given:
+            if preset.get("base_url") is None:
+                raise ValueError(f"the {preset['label']} preset needs --base-url (e.g. https://RESOURCE.openai.azure.com/openai/v1)")
+            self.base_url = str(preset["base_url"])
+        if "model" not in given:
+            self.model = str(preset["model"])
+        if "output_mode" not in given:
+            self.output_mode = preset["mode"]
+        key_env = preset.get("key_env")
+        if self.api_key is None and key_env and key_env != "OPENAI_API_KEY" and os.environ.get(key_env):
+            self.api_key = SecretStr(os.environ[key_env])
+        return self
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -134,27 +212,53 @@ class Settings(BaseSettings):
         return self.base_url or OPENAI_BASE_URL
 
     @property
+    def public_base_url(self) -> str:
+        """The base URL as it may be shown or logged: credentials in it masked."""
+        return mask_url_credentials(self.effective_base_url)
+
+    @property
     def host(self) -> str:
-        """The server's host (and port), the only part of the URL worth logging."""
-        return urlparse(self.effective_base_url).netloc
+        """The server's host (and port), the only part of the URL worth logging (never its user-info)."""
+        netloc = urlparse(self.effective_base_url).netloc
+        return netloc.rsplit("@", 1)[-1]
+
+    @property
+    def is_local(self) -> bool:
+        return is_loopback(urlparse(self.effective_base_url).hostname)
 
     @property
     def llm_configured(self) -> bool:
-        """A key for api.openai.com, or any base URL (local servers need no key)."""
+        """A key for api.openai.com or a hosted preset; any other base URL (local servers need no key)."""
+        preset = presets().get(self.provider or "")
+        if preset is not None and not preset.get("local") and self.provider != "azure" and not self.is_openai:
+            return self.api_key is not None
         if self.base_url is not None and not self.is_openai:
             return True
         return self.openai_api_key is not None or self.api_key is not None
 
     def api_key_for_request(self) -> str | None:
-        """The key to send to this server, or None when OpenAI itself would get no key."""
+        """The key to send to this server, or None when OpenAI itself would get no key.
+
+        Raises InputError rather than send the OpenAI key (or any key meant for api.openai.com) over
+        plain http to another machine: anyone on the path could read it. A key of the user's own
+        server (APPEALAGENT_API_KEY, e.g. vLLM's --api-key on a LAN) is the user's call.
+        """
+        openai_key = False
         if self.is_openai:
             key = self.openai_api_key or self.api_key
-            return key.get_secret_value() if key else None
-        if self.api_key is not None:
-            return self.api_key.get_secret_value()
-        if self.send_openai_key_to_base_url and self.openai_api_key is not None:
-            return self.openai_api_key.get_secret_value()
-        return DUMMY_KEY
+            value, openai_key = (key.get_secret_value() if key else None), True
+        elif self.api_key is not None:
+            value = self.api_key.get_secret_value()
+        elif self.send_openai_key_to_base_url and self.openai_api_key is not None:
+            value, openai_key = self.openai_api_key.get_secret_value(), True
+        else:
+            return DUMMY_KEY
+        plain = urlparse(self.effective_base_url).scheme == "http" and not self.is_local
+        if value is not None and openai_key and plain:
+            raise InputError(
+                f"base_url: refusing to send the OpenAI API key over plain http to {self.host}: use https:// (or a server on this machine)"
+            )
+        return value
 
     @property
     def tokens_field(self) -> str:
@@ -162,11 +266,22 @@ class Settings(BaseSettings):
             return self.token_param
         return "max_completion_tokens" if self.is_openai else "max_tokens"
 
+    def url_secrets(self) -> list[str]:
+        """Credentials carried by the base URL: its password (or a token as user name) and secret query values."""
+        if self.base_url is None:
+            return []
+        parsed = urlparse(self.base_url)
+        out = [parsed.password] if parsed.password else ([parsed.username] if parsed.username else [])
+        out += [v for k, v in parse_qsl(parsed.query) if re.fullmatch(_SECRET_PARAM, k, re.I) and v]
+        return [v for v in out if v and len(v) >= 4]
+
     def secrets(self) -> list[str]:
         """Every secret value, so output can be scrubbed of them as a last line of defence."""
-        return [s.get_secret_value() for s in (self.openai_api_key, self.api_key) if s is not None and s.get_secret_value()]
+        keys = [s.get_secret_value() for s in (self.openai_api_key, self.api_key) if s is not None and s.get_secret_value()]
+        return keys + self.url_secrets()
 
     def scrub(self, text: str) -> str:
+        text = mask_url_credentials(text)
         for secret in self.secrets():
             if len(secret) >= 4:
                 text = text.replace(secret, "***")
@@ -180,6 +295,7 @@ class Settings(BaseSettings):
             if isinstance(value, SecretStr):
                 value = "***" if value.get_secret_value() else None
             data[name] = value
+        data["base_url"] = mask_url_credentials(self.base_url) if self.base_url else None
         data["llm_configured"] = self.llm_configured
         return data
 

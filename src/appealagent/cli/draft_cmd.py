@@ -120,8 +120,10 @@ def draft(
     no_check: bool = typer.Option(False, "--no-check", help="Skip the deterministic checks."),
     model: str | None = typer.Option(None, "-m", "--model", help="LLM model name (env APPEALAGENT_MODEL)."),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)."),
+    provider: str | None = typer.Option(None, "--provider", help="Preset: openai, azure, deepseek, qwen, moonshot, zhipu, openrouter, ollama, lmstudio, vllm, llamacpp (env APPEALAGENT_PROVIDER)."),
+    budget: float | None = typer.Option(None, "--budget", help="Under --engine auto: seconds the LLM may take per case before the offline letter is used (default 180; 0: no limit)."),
     mode: str | None = typer.Option(None, "--mode", help="Structured output: json_schema (default), tools, or json_object for servers without json_schema."),
-    timeout: float | None = typer.Option(None, "--timeout", help="Seconds to wait for one LLM reply."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Deadline in seconds for one LLM request, whole reply included."),
     examples: int | None = typer.Option(None, "-k", "--examples", help="Corpus letters to show the model (default 3)."),
     redact: bool | None = typer.Option(None, "--redact/--no-redact", help="Replace e-mails, phones, addresses, buyer names and order IDs with placeholders before sending (default on)."),
     send_key: bool = typer.Option(False, "--send-openai-key-to-base-url", help="Send OPENAI_API_KEY to --base-url too (only for a server you trust with it)."),
@@ -169,7 +171,7 @@ def draft(
     if docx and (out_dir is not None or len(case_files) > 1 or output is None):
         raise InputError("--format docx writes one Word file: give one case and -o LETTER.docx")
     out_format = Format("text" if docx else out_kind.value)
-    flags: dict[str, Any] = dict(model=model, base_url=base_url, output_mode=mode, timeout=timeout, examples=examples,
+    flags: dict[str, Any] = dict(model=model, base_url=base_url, provider=provider, budget=budget, output_mode=mode, timeout=timeout, examples=examples,
                  redact=redact, send_openai_key_to_base_url=True if send_key else None, jobs=jobs)
     if engine == DraftEngine.offline and not dry_run:  # config.toml configures the LLM: the offline engine never reads it
         settings = load_settings(use_config_file=False, **flags)
@@ -210,7 +212,7 @@ def draft(
 
         body = dry_run_request(case, settings, engine)
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
-        err(f"dry run: this request would go to {settings.effective_base_url}/chat/completions (model {settings.model}); nothing was sent")
+        err(f"dry run: this request would go to {settings.public_base_url}/chat/completions (model {settings.model}); nothing was sent")
         return
     outcome = draft_case(
         case, engine=engine, fmt=Format.markdown if out_format == Format.markdown else Format.text,
@@ -259,33 +261,42 @@ def _batch(case_files: list[Path], out_dir: Path, out_format: Format, engine: st
         TextColumn("drafting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
         console=console, disable=not console.is_terminal, transient=True,
     )
-    with progress:
-        task = progress.add_task("", total=len(case_files))
+    items: list[BatchItem] = []
+    interrupted = False
+    try:
+        with progress:
+            task = progress.add_task("", total=len(case_files))
 
-        def done(item: BatchItem) -> None:
-            progress.update(task, advance=1, description=Path(item.case_file).name)
+            def done(item: BatchItem) -> None:
+                progress.update(task, advance=1, description=Path(item.case_file).name)
 
-        items = asyncio.run(
-            run_batch(
-                case_files, out_dir=out_dir, fmt=out_format, engine=engine, settings=settings, jobs=settings.jobs,
-                force=force, check=check, explain=explain,
-                render_output=lambda outcome, path: _render_output(outcome, path, out_format), on_done=done,
+            asyncio.run(
+                run_batch(
+                    case_files, out_dir=out_dir, fmt=out_format, engine=engine, settings=settings, jobs=settings.jobs,
+                    force=force, check=check, explain=explain,
+                    render_output=lambda outcome, path: _render_output(outcome, path, out_format), on_done=done, items=items,
+                )
             )
-        )
+    except KeyboardInterrupt:  # Ctrl-C: no traceback; say what was written and what was not
+        interrupted = True
     # Fits 80 columns: each letter is named after its case, so the folder and extension go in the title once.
     suffix = next((Path(it.output).suffix for it in items if it.output), "")
     table = Table(title=f"{len(items)} case(s) → {out_dir}/<case>{suffix}", title_justify="left")
     for col in ("case", "engine", "ready", "err", "warn", "s"):
         table.add_column(col, justify="right" if col in {"err", "warn", "s"} else "left", overflow="fold")
     for it in items:
-        ready = {"ready": "yes", "not_ready": "no", "skipped": "skipped", "failed": "FAILED"}[it.status]
+        ready = {"ready": "yes", "not_ready": "no", "skipped": "skipped", "failed": "FAILED", "interrupted": "interrupted", "pending": "not started"}[it.status]
         table.add_row(Path(it.case_file).stem, it.engine or "-", ready, str(it.errors), str(it.warnings), f"{it.seconds:.1f}")
     console.print(table)
     for it in items:
         if it.status == "failed" or it.message and it.status != "skipped":
             err(f"{Path(it.case_file).name}: {'error' if it.status == 'failed' else 'warning'}: {it.message}")
-    counts = {s: sum(1 for i in items if i.status == s) for s in ("ready", "not_ready", "skipped", "failed")}
-    err(f"{counts['ready']} ready, {counts['not_ready']} not ready, {counts['skipped']} skipped, {counts['failed']} failed")
+    counts = {s: sum(1 for i in items if i.status == s) for s in ("ready", "not_ready", "skipped", "failed", "interrupted", "pending")}
+    err(f"{counts['ready']} ready, {counts['not_ready']} not ready, {counts['skipped']} skipped, {counts['failed']} failed"
+        + (f", {counts['interrupted']} interrupted, {counts['pending']} not started" if interrupted else ""))
+    if interrupted:
+        written = counts["ready"] + counts["not_ready"]
+        err(f"interrupted: {written} letter(s) written to {out_dir}, {counts['interrupted'] + counts['pending']} not; run the same command again to draft the rest (finished cases are skipped)")
     if summary_json:
         typer.echo(json.dumps({"cases": [i.as_dict() for i in items], "counts": counts}, indent=2, ensure_ascii=False))
     code = exit_code(items)

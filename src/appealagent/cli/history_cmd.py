@@ -1,4 +1,8 @@
-"""`appealagent history [show ID | case CASE.json]`: past drafting runs saved in the data folder, and a case's timeline of letters and replies."""
+"""`appealagent history [show ID | case CASE.json]`: past drafting runs saved in the data folder, and a case's timeline of letters and replies.
+
+Everything printed passes through `mask_url_credentials`: a record written by an
+older version may still hold a base URL with a password in an error message.
+"""
 
 from __future__ import annotations
 
@@ -52,10 +56,11 @@ def history(
     from rich.table import Table
 
     from appealagent.runlog import list_runs, runs_dir
+    from appealagent.settings import mask_url_credentials
 
     runs = list_runs(n)
     if json_:
-        typer.echo(json.dumps(runs, indent=2, ensure_ascii=False))
+        typer.echo(mask_url_credentials(json.dumps(runs, indent=2, ensure_ascii=False)))
         return
     if not runs:
         typer.echo(f"no runs yet (they are saved in {runs_dir()})")
@@ -64,7 +69,7 @@ def history(
     for col in ("id", "time (UTC)", "case", "engine", "model", "ready", "errors", "warnings", "requests", "tokens"):
         table.add_column(col)
     for run in runs:
-        table.add_row(*_row(run))
+        table.add_row(*(mask_url_credentials(c) for c in _row(run)))
     Console(width=200).print(table)
 
 
@@ -78,8 +83,9 @@ def show(
     Example: appealagent history show 20261120T1015
     """
     from appealagent.runlog import load_run
+    from appealagent.settings import mask_url_credentials
 
-    run = load_run(run_id)
+    run = json.loads(mask_url_credentials(json.dumps(load_run(run_id), ensure_ascii=False)))
     if json_:
         typer.echo(json.dumps(run, indent=2, ensure_ascii=False))
         return

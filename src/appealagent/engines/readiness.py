@@ -51,4 +51,11 @@ def checks_pool(jobs: int, cases: int, setting: int | None) -> Executor | None:
     workers = setting if setting is not None else (min(jobs, cpus - 1) if jobs > 1 and cases >= POOL_MIN_CASES else 0)
     if workers <= 0:
         return None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the batch, which cancels cleanly; otherwise each prints a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -64,9 +64,9 @@ def progress_path(case_path: Path) -> Path:
 def save(out: Path, case: Case, progress: Progress) -> None:
     """Write the case and its progress (with the case's hash, so a later hand edit of the case is noticed)."""
     text = case.model_dump_json(indent=2, exclude_none=True) + "\n"
-    atomic_write(out, text, force=True)
+    atomic_write(out, text, force=True, private=True)
     progress.case_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    atomic_write(progress_path(out), progress.model_dump_json(indent=2) + "\n", force=True)
+    atomic_write(progress_path(out), progress.model_dump_json(indent=2) + "\n", force=True, private=True)
 
 
 def resume(case_path: Path, lang: str | None) -> tuple[Progress, bool]:

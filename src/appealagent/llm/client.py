@@ -6,8 +6,16 @@ used. Transient faults (timeouts, dropped connections, 429, 5xx) are retried her
 with tenacity, exponential backoff with jitter, honouring Retry-After up to a cap;
 the openai client's own retries are off (`max_retries=0`) so there is exactly one
 retry layer and the attempt count in the run log is true. Faults a retry cannot
-fix (400, 401, 403, 404) stop at once with one line naming the cause and the fix.
-The API key never appears in a message: every text leaving this module is scrubbed.
+fix (400, 401, 403, 404, an exhausted quota) stop at once with one line naming the
+cause and the fix. The API key never appears in a message: every text leaving this
+module is scrubbed (URL credentials included).
+
+Time is bounded twice. `timeout` is a deadline for one request — the whole
+exchange, so a server trickling its body is cut off — not httpx's per-read
+timeout. A draft's `CallStats.deadline` (the `budget` under `--engine auto`) caps
+every request, backoff and Retry-After wait: when what is left cannot cover the
+next wait the request gives up and `auto` falls back. In a batch, a circuit
+breaker stops sending after `breaker` cases in a row found the server unreachable.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from appealagent.errors import EngineError
 from appealagent.settings import DUMMY_KEY, Settings
@@ -28,6 +36,8 @@ from appealagent.settings import DUMMY_KEY, Settings
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {408, 409, 429}
+QUOTA_CODES = {"insufficient_quota", "billing_hard_limit_reached", "insufficient_balance", "quota_exceeded"}
+MIN_ATTEMPT_SECONDS = 0.5  # below this, another attempt cannot finish: give up instead
 
 
 class LLMError(EngineError):
@@ -71,6 +81,12 @@ class CallStats:
 
     attempts: list[Attempt] = field(default_factory=list)
     usage: dict[str, int] = field(default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0})
+    deadline: float | None = None  # time.monotonic() after which no request may run (the auto budget)
+    budget: float | None = None  # the budget's length in seconds, for messages
+
+    def remaining(self) -> float | None:
+        """Seconds left of the budget (None: no budget)."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     def add_usage(self, usage: dict[str, int]) -> None:
         for k, v in usage.items():
@@ -84,11 +100,32 @@ class CallStats:
 def _transient(exc: BaseException) -> bool:
     import openai
 
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.APIResponseValidationError)):
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.APIResponseValidationError, _Deadline)):
         return True
     if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in RETRY_STATUSES or exc.status_code >= 500
+        return not _is_quota(exc) and (exc.status_code in RETRY_STATUSES or exc.status_code >= 500)
     return isinstance(exc, _BadReply)
+
+
+def _is_quota(exc: BaseException) -> bool:
+    """OpenAI's insufficient_quota 429 (and 402 Payment Required elsewhere): waiting will not help."""
+    status = getattr(exc, "status_code", None)
+    if status == 402:
+        return True
+    if status != 429:
+        return False
+    body = getattr(exc, "body", None)
+    err = body.get("error", body) if isinstance(body, dict) else None
+    values = [str(err.get(k, "")).lower() for k in ("code", "type")] if isinstance(err, dict) else []
+    return any(v in QUOTA_CODES for v in values) or "exceeded your current quota" in _server_message(exc).lower()
+
+
+class _Deadline(Exception):
+    """The request's deadline (timeout, or what is left of the budget) passed before the whole reply arrived."""
+
+
+class _BudgetSpent(Exception):
+    """The draft's time budget is spent: no further request or wait fits in it."""
 
 
 class _BadReply(Exception):
@@ -122,7 +159,7 @@ def retry_after_seconds(exc: BaseException | None) -> float | None:
 def _outcome(exc: BaseException) -> tuple[int | None, str]:
     import openai
 
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, (openai.APITimeoutError, _Deadline)):
         return None, "timeout"
     if isinstance(exc, openai.APIConnectionError):
         return None, "connection"
@@ -148,6 +185,9 @@ class LLMClient:
                 kind="no_key",
             )
         self._keyless = key == DUMMY_KEY
+        # Circuit breaker (batches): cases in a row whose requests could not reach the server.
+        self.unreachable_streak = 0
+        self.breaker_open = False
         self._client = openai.AsyncOpenAI(
             api_key=key,
             base_url=settings.effective_base_url,
@@ -158,6 +198,11 @@ class LLMClient:
             # The client picks these up from OPENAI_ORG_ID/OPENAI_PROJECT_ID; they are OpenAI's, not this server's.
             self._client.organization = None
             self._client.project = None
+
+    @property
+    def raw(self) -> Any:
+        """The underlying openai client, for calls outside chat.completions (models.list in the probe)."""
+        return self._client
 
     async def aclose(self) -> None:
         await self._client.close()
@@ -178,10 +223,49 @@ class LLMClient:
         server = retry_after_seconds(exc)
         return min(server, s.retry_after_max) if server is not None else backoff
 
+    def _note_outcome(self, reachable: bool) -> None:
+        """Count cases in a row that could not reach the server; open the breaker at `breaker`."""
+        if reachable:
+            self.unreachable_streak = 0
+            return
+        self.unreachable_streak += 1
+        limit = self.settings.breaker
+        if limit and self.unreachable_streak >= limit and not self.breaker_open:
+            self.breaker_open = True
+            log.warning("%s: unreachable for %d case(s) in a row; no more requests go to it in this run", self.settings.host, self.unreachable_streak)
+
+    async def _send(self, body: dict[str, Any], limit: float) -> Any:
+        """One HTTP exchange that must be over within `limit` seconds, reply body included."""
+        try:
+            async with asyncio.timeout(limit):
+                if self._limit is None:
+                    return await self._client.chat.completions.create(**body, timeout=limit)
+                async with self._limit:
+                    return await self._client.chat.completions.create(**body, timeout=limit)
+        except TimeoutError:
+            raise _Deadline(f"no complete reply within {limit:.3g} s") from None
+
     async def complete(self, body: dict[str, Any], stats: CallStats) -> Reply:
         """Send one chat.completions request, retrying transient faults; raise LLMError otherwise."""
         s = self.settings
+        if self.breaker_open:
+            raise LLMError(
+                s.scrub(f"{s.host} was unreachable for {self.unreachable_streak} case(s) in a row; not sending more requests in this run (check --base-url and the server, or use --engine offline)"),
+                kind="circuit_open",
+            )
         pending_wait = 0.0
+        first = len(stats.attempts)
+        over_budget = False
+
+        def stop(state: RetryCallState) -> bool:
+            nonlocal over_budget
+            if state.attempt_number >= s.max_attempts:
+                return True
+            left = stats.remaining()
+            # Retry-After and backoff are capped by what is left of the budget: a wait that leaves
+            # no time for the next attempt ends the request now.
+            over_budget = left is not None and left - state.upcoming_sleep < MIN_ATTEMPT_SECONDS
+            return over_budget
 
         def before_sleep(state: RetryCallState) -> None:
             nonlocal pending_wait
@@ -192,7 +276,7 @@ class LLMClient:
             log.warning("%s: %s; retrying in %.1f s (attempt %d of %d)", s.host, label, state.upcoming_sleep, state.attempt_number + 1, s.max_attempts)
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(s.max_attempts),
+            stop=stop,
             wait=self._wait,
             retry=retry_if_exception(_transient),
             before_sleep=before_sleep,
@@ -204,12 +288,12 @@ class LLMClient:
                     started = time.monotonic()
                     waited, pending_wait = pending_wait, 0.0
                     n = len(stats.attempts) + 1
+                    left = stats.remaining()
+                    if left is not None and left < MIN_ATTEMPT_SECONDS:
+                        raise _BudgetSpent()
+                    limit = s.timeout if left is None else min(s.timeout, left)
                     try:
-                        if self._limit is None:
-                            response = await self._client.chat.completions.create(**body)
-                        else:
-                            async with self._limit:
-                                response = await self._client.chat.completions.create(**body)
+                        response = await self._send(body, limit)
                         reply = self._reply(response)
                     except Exception as exc:
                         status, outcome = _outcome(exc)
@@ -217,13 +301,24 @@ class LLMClient:
                         raise
                     stats.attempts.append(Attempt(n, 200, "ok", time.monotonic() - started, waited))
                     stats.add_usage(reply.usage)
+                    self._note_outcome(True)
                     return reply
         except Exception as exc:  # every failure becomes one scrubbed line
-            error = self._explain(exc)
+            error = self._explain(_BudgetSpent(self._last_fault(exc)) if over_budget else exc, stats, len(stats.attempts) - first)
+            mine = stats.attempts[first:]
+            if mine:
+                self._note_outcome(mine[-1].outcome not in {"timeout", "connection"})
             if error.kind == "not_found":
                 error = await self._with_model_names(error)
             raise error from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _last_fault(self, exc: BaseException) -> str:
+        """A few words on the fault that used up the budget, e.g. 'HTTP 429, Retry-After 100 s'."""
+        status, outcome = _outcome(exc)
+        words = f"HTTP {status}" if status else outcome.replace("_", " ")
+        wait = retry_after_seconds(exc)
+        return f"{words}, Retry-After {wait:g} s" if wait is not None else words
 
     async def _with_model_names(self, error: LLMError) -> LLMError:
         """A wrong model name is the usual 404 on Ollama/vLLM/LM Studio: say which models the server has."""
@@ -266,15 +361,29 @@ class LLMClient:
             model=getattr(response, "model", None),
         )
 
-    def _explain(self, exc: BaseException) -> LLMError:
+    def _explain(self, exc: BaseException, stats: CallStats | None = None, tried: int | None = None) -> LLMError:
         """One line: what went wrong and what to do about it."""
         import openai
 
         s = self.settings
         host, model = s.host, s.model
-        attempts = f" after {s.max_attempts} attempt(s)" if _transient(exc) else ""
+        tried = s.max_attempts if tried is None else tried
+        attempts = f" after {tried} attempt(s)" if _transient(exc) else ""
+        budget_left = stats.remaining() if stats is not None else None
         if isinstance(exc, LLMError):
             return exc
+        if isinstance(exc, _BudgetSpent) or (budget_left is not None and budget_left < MIN_ATTEMPT_SECONDS and _transient(exc)):
+            spent = f"{stats.budget:g} s " if stats is not None and stats.budget else ""
+            last = f" (last: {exc})" if isinstance(exc, _BudgetSpent) and str(exc) else ""
+            return LLMError(
+                s.scrub(f"{host} did not give a usable reply within the {spent}time budget after {tried} attempt(s){last}: raise --budget, or use --engine offline"),
+                kind="budget",
+            )
+        if _is_quota(exc):
+            return LLMError(
+                s.scrub(f"{host} says the account has no quota or credit left (HTTP {getattr(exc, 'status_code', '?')}: {_server_message(exc)}): add credit or raise the limit in the provider's billing settings, or use --engine offline"),
+                kind="quota", status=getattr(exc, "status_code", None),
+            )
         if isinstance(exc, openai.AuthenticationError):
             if self._keyless and s.openai_api_key is not None:
                 msg = (f"{host} refused the request (HTTP 401): OPENAI_API_KEY is not sent to a custom base URL; "
@@ -287,15 +396,15 @@ class LLMClient:
         if isinstance(exc, openai.PermissionDeniedError):
             return LLMError(s.scrub(f"{host} denied access (HTTP 403): the key may not be allowed to use model {model!r}; check the key's project and --model"), kind="forbidden", status=403)
         if isinstance(exc, openai.NotFoundError):
-            return LLMError(s.scrub(f"model not found: check --model ({model!r}) and that --base-url ({s.effective_base_url}) ends in /v1 (HTTP 404)"), kind="not_found", status=404)
+            return LLMError(s.scrub(f"model not found: check --model ({model!r}) and that --base-url ({s.public_base_url}) ends in /v1 (HTTP 404)"), kind="not_found", status=404)
         if isinstance(exc, openai.APIStatusError) and exc.status_code in {400, 413, 422}:
             detail = _server_message(exc)
             hint = "; if the server does not support structured output, try --mode tools or --mode json_object"
             if "context" in detail.lower() or "too long" in detail.lower() or exc.status_code == 413:
                 hint = "; the prompt is too long for this model: lower prompt_chars or --examples"
             return LLMError(s.scrub(f"{host} rejected the request (HTTP {exc.status_code}: {detail}){hint}"), kind="bad_request", status=exc.status_code)
-        if isinstance(exc, openai.APITimeoutError):
-            return LLMError(s.scrub(f"{host} did not answer within {s.timeout:g} s{attempts}: raise --timeout, try again later, or use --engine offline"), kind="timeout")
+        if isinstance(exc, (openai.APITimeoutError, _Deadline)):
+            return LLMError(s.scrub(f"{host} did not send a complete reply within {s.timeout:g} s{attempts}: raise --timeout, try again later, or use --engine offline"), kind="timeout")
         if isinstance(exc, openai.APIConnectionError):
             return LLMError(s.scrub(f"cannot reach {host}{attempts}: check --base-url and your connection, or use --engine offline"), kind="connection")
         if isinstance(exc, openai.RateLimitError):

@@ -6,7 +6,10 @@ validator that turns the reply into a typed value or raises `Invalid` with lines
 the model can act on; the loop sends those lines back (at most `reasks` times),
 asks again with more room when a reply is cut off by the token limit, and stops at
 a refusal. The conversation stays bounded: each re-ask carries the original
-prompt plus only the latest reply and its problems, never every earlier reply.
+prompt plus only the latest reply and its problems, never every earlier reply, and
+that reply is trimmed (head and tail kept) and the problems capped so the re-ask
+fits the same `prompt_chars` budget as the first request — a model that rambles
+for 200 KB does not make every later request larger.
 Kept as one small function instead of an instructor dependency (whose pins would
 hold openai back).
 """
@@ -14,6 +17,8 @@ hold openai back).
 from __future__ import annotations
 
 import copy
+import dataclasses
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -28,6 +33,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LENGTH_RETRIES = 2  # a cut-off reply is asked again with twice the room, at most this often
+MIN_REPLY_EXCERPT = 1500  # characters of the previous reply a re-ask always keeps, even over budget
+MAX_PROBLEMS = 15  # problems listed in one re-ask; the rest are counted
+MAX_PROBLEM_CHARS = 400
+CUT_MARK = "\n[… {n} characters of the previous reply cut …]\n"
 
 
 class Invalid(EngineError):
@@ -91,6 +100,45 @@ def reask_messages(reply: Reply, problems: list[str], *, prompt: str = "reask_re
     return [{"role": "assistant", "content": reply.content or ""}, *reask]
 
 
+def message_chars(messages: list[Message]) -> int:
+    """The size of a conversation as the prompt budget counts it (text, and tool-call arguments)."""
+    total = 0
+    for m in messages:
+        content = m.get("content")
+        total += len(content) if isinstance(content, str) else len(json.dumps(content, ensure_ascii=False)) if content else 0
+        for call in m.get("tool_calls") or []:
+            total += len(str(call.get("function", {}).get("arguments", "")))
+    return total
+
+
+def trim_text(text: str, keep: int) -> str:
+    """`text` cut to about `keep` characters: its head and tail with a mark saying how much went."""
+    if len(text) <= keep:
+        return text
+    head = keep * 2 // 3
+    tail = max(0, keep - head)
+    cut = len(text) - head - tail
+    return text[:head] + CUT_MARK.format(n=cut) + (text[-tail:] if tail else "")
+
+
+def cap_problems(problems: list[str]) -> list[str]:
+    """At most MAX_PROBLEMS problems of at most MAX_PROBLEM_CHARS each (a count stands for the rest)."""
+    out = [p if len(p) <= MAX_PROBLEM_CHARS else p[: MAX_PROBLEM_CHARS - 1] + "…" for p in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        out.append(f"… and {len(problems) - MAX_PROBLEMS} more problem(s) of the same kinds")
+    return out
+
+
+def trimmed_reply(reply: Reply, problems: list[str], base: list[Message], budget: int) -> Reply:
+    """The reply as a re-ask may quote it: cut so prompt + reply + problems stay within `budget` characters."""
+    room = budget - message_chars(base) - sum(len(p) + 4 for p in problems) - 600  # 600: the re-ask prompt's own words
+    keep = max(MIN_REPLY_EXCERPT, room)
+    content = reply.content or ""
+    if len(content) <= keep:
+        return reply
+    return dataclasses.replace(reply, content=trim_text(content, keep))
+
+
 def _invalid_message(problems: list[str], reasks: int, first: Invalid) -> str:
     if reasks == 0:
         return first.message
@@ -142,8 +190,9 @@ async def ask(
                 raise AskFailed(_invalid_message(problems, reasks, exc), reason="invalid", raw=ex.raw, problems=problems) from None
             reasks_left -= 1
             log.info("reply rejected (%d problem(s)); re-asking", len(problems))
-            # Bounded: the original prompt, then only the latest reply and what is wrong with it.
-            body["messages"] = base + follow(reply, problems)
+            # Bounded: the original prompt, then only the latest reply (trimmed to the budget) and what is wrong with it.
+            capped = cap_problems(problems)
+            body["messages"] = base + follow(trimmed_reply(reply, capped, base, s.prompt_chars), capped)
             continue
         rnd.outcome, ex.problems = "ok", []
         return value

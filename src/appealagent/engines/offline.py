@@ -1,6 +1,9 @@
 """The offline engine: a complete letter from the case's own facts, with no API key and no network.
 
-It never writes a fact the seller did not give. Where the case lacks something a
+It never writes a fact the seller did not give, and never pastes an answer the
+checks would flag in the letter (blame, a demand, an injected instruction, an
+intention given as a completed action, a vague cause: `checks.answers`): that
+answer becomes a visible `[TO COMPLETE: …]` marker with the reason. Where the case lacks something a
 reviewer expects, the letter carries a visible `[TO COMPLETE: …]` marker (which
 the checks report as an error) and the result's notes say what to add, so an
 incomplete letter can never pass for a finished one. Wording that varies by
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 
 from appealagent.catalog.datafiles import type_wording
 from appealagent.catalog.metrics import metric_info
+from appealagent.checks.answers import Role, is_self_reference, screen
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.errors import InputError
 from appealagent.llm.request import Body
@@ -63,20 +67,29 @@ class _Writer:
         self.case = case
         self.notes: list[str] = []
 
-    def english(self, item: RootCause | CorrectiveAction | PreventiveMeasure, path: str) -> str:
+    def english(self, item: RootCause | CorrectiveAction | PreventiveMeasure, path: str, role: Role = "text") -> str:
         text = item.english()
         if text is None:
             self.notes.append(
                 f"{path}.text is not in English: add {path}.text_en, or draft with --engine llm to translate it."
             )
             return _todo(f"English version of {path}.text")
-        return _sentence(text)
+        return self.safe(text, f"{path}.text", role)
+
+    def safe(self, text: str, path: str, role: Role = "text") -> str:
+        """The answer as a sentence, or a marker with the reason when the checks would flag it in the letter."""
+        flags = screen(text, role)
+        if not flags:
+            return _sentence(text)
+        reasons = "; ".join(f.reason() for f in flags)
+        self.notes.append(f"{path} was not put in the letter: {reasons}. Rewrite it in the case and draft again.")
+        return _todo(f"rewrite {path}: {flags[0].reason()}")
 
     def detail(self, rc: RootCause, path: str) -> str:
         if rc.detail_en:
-            return _sentence(rc.detail_en)
+            return self.safe(rc.detail_en, f"{path}.detail", "cause")
         if rc.detail and not has_cjk(rc.detail):
-            return _sentence(rc.detail)
+            return self.safe(rc.detail, f"{path}.detail", "cause")
         if rc.detail:
             self.notes.append(f"{path}.detail is not in English: add {path}.detail_en, or draft with --engine llm.")
             return _todo(f"English version of {path}.detail")
@@ -193,15 +206,16 @@ def _root_causes(case: Case, w: _Writer) -> list[str]:
     paras = []
     for i, rc in enumerate(case.root_causes):
         path = f"root_causes[{i}]"
-        text = w.english(rc, path)
+        text = w.english(rc, path, "cause")
         detail = w.detail(rc, path)
         paras.append(f"{text} {detail}".strip())
     return paras
 
 
 def _action_text(a: CorrectiveAction, w: _Writer, path: str, evidence_names: dict[str, str]) -> str:
-    text = w.english(a, path)
-    done = "Completed" + (f" on {fmt_date(a.done_on)}" if a.done_on else "") + (f" by {a.who}" if a.who else "")
+    text = w.english(a, path, "action")
+    who = a.who if a.who and not is_self_reference(a.who) and not screen(a.who, "text") else None
+    done = "Completed" + (f" on {fmt_date(a.done_on)}" if a.done_on else "") + (f" by {who}" if who else "")
     if done != "Completed":
         text += f" {done}."
     if a.evidence:
@@ -268,17 +282,24 @@ def _corrective(case: Case, w: _Writer) -> list[str]:
     return items
 
 
+def _frequency(text: str) -> str:
+    """'daily at 15:00' → 'It runs daily at 15:00.': a sentence, not an interview label ("Frequency: whenever…")."""
+    if text.startswith("[TO COMPLETE"):
+        return text
+    return f"It runs {text[0].lower() + text[1:]}."
+
+
 def _preventive(case: Case, w: _Writer) -> list[str]:
     items = []
     for i, m in enumerate(case.preventive_measures):
         path = f"preventive_measures[{i}]"
-        text = w.english(m, path)
+        text = w.english(m, path, "measure")
         if m.owner:
-            text += f" Owner: {m.owner}."
+            text += f" Owner: {w.safe(m.owner, f'{path}.owner').rstrip('.')}."
         else:
             w.notes.append(f"{path}.owner is empty: say who is responsible for this measure.")
         if m.frequency:
-            text += f" Frequency: {m.frequency}."
+            text += f" {_frequency(w.safe(m.frequency, f'{path}.frequency').rstrip('.'))}"
         else:
             w.notes.append(f"{path}.frequency is empty: say how often it happens.")
         if m.starts_on:

@@ -18,6 +18,7 @@ from appealagent.checks import data
 from appealagent.checks.document import count_words
 from appealagent.checks.match import is_concrete
 from appealagent.checks.runner import registry
+from appealagent.model.case import has_cjk
 
 Role = Literal["cause", "action", "measure", "text"]
 
@@ -29,11 +30,15 @@ class Flag:
     rule_id: str
     quote: str
 
-    def reason(self) -> str:
-        """The catalogue's message for the rule, for the offline engine's marker (the interview words it itself)."""
+    def label(self) -> str:
+        """The catalogue's message for the rule, without the quote (safe to leave in a letter's marker)."""
         rule = registry()[0].get(self.rule_id)
         message = rule.message.split("{")[0].strip(" :;") if rule else ""
-        return f"{message or self.rule_id} (\"{self.quote}\")"
+        return message or self.rule_id
+
+    def reason(self) -> str:
+        """The message with the words that trip it, for the notes (the interview words it itself)."""
+        return f"{self.label()} (\"{self.quote}\")"
 
 
 @cache
@@ -55,8 +60,8 @@ def _tone_flags(text: str) -> list[Flag]:
 
 def screen(text: str, role: Role) -> list[Flag]:
     """The letter rules this answer would trip where it goes (empty: it may be pasted as it is)."""
-    if not text or not text.strip():
-        return []
+    if not text or not text.strip() or has_cjk(text):
+        return []  # the rules read English; a Chinese answer is judged by its English version (text_en)
     flags = _tone_flags(text)
     if role == "action":
         m = data.regex("specificity", "future").search(text)

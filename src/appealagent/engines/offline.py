@@ -83,7 +83,7 @@ class _Writer:
             return _sentence(text)
         reasons = "; ".join(f.reason() for f in flags)
         self.notes.append(f"{path} was not put in the letter: {reasons}. Rewrite it in the case and draft again.")
-        return _todo(f"rewrite {path}: {flags[0].reason()}")
+        return _todo(f"rewrite {path}: {flags[0].label().lower()}")
 
     def detail(self, rc: RootCause, path: str) -> str:
         if rc.detail_en:

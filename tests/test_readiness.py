@@ -254,3 +254,43 @@ def test_a_reply_that_keeps_the_flaw_is_never_ready(stub, name: str) -> None:
     assert payload["engine"] == "offline"
     assert "refunded every affected buyer" not in payload["letter"] and "UPS delayed" not in payload["letter"]
     assert "warning: the LLM engine failed" in result.stderr
+
+
+# ---- corpus add and retrieval --------------------------------------------------------------------
+
+BLAMING = """Root cause
+The carrier USPS was slow and the buyers did not read the listing, so this was not our fault. Amazon made a mistake.
+
+Corrective actions
+We will be more careful from now on.
+
+Preventive measures
+We will pay more attention to our orders.
+"""
+
+
+def test_corpus_add_refuses_a_letter_with_errors_unless_forced(tmp_path: Path) -> None:
+    letter = tmp_path / "blaming.txt"
+    letter.write_text(BLAMING, encoding="utf-8")
+    args = ["corpus", "add", str(letter), "--type", "late_shipment_rate", "--outcome", "reinstated"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2
+    assert "tone.blame" in refused.output and "--force" in refused.output
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+
+
+def test_a_user_letter_never_outranks_builtin_letters_on_its_outcome_label_alone(tmp_path: Path) -> None:
+    from appealagent.corpus.retrieval import retrieve
+    from appealagent.corpus.store import load_corpus
+
+    case = case_of()
+    builtin = load_corpus(include_user=False)
+    best = retrieve(case, k=1, letters=builtin)[0]
+    # the user's copy of the best built-in letter, labelled "reinstated": same words, same metadata
+    copy = best.letter.model_copy(update={"id": "aa-user-copy", "origin": "user", "outcome": "reinstated"})
+    hits = retrieve(case, k=3, letters=[*builtin, copy])
+    ids = [h.letter.id for h in hits]
+    assert ids.index(best.letter.id) < ids.index("aa-user-copy") if "aa-user-copy" in ids else True
+    assert hits[0].letter.origin == "builtin"
+    assert "outcome reinstated" not in next((h.why for h in hits if h.letter.id == "aa-user-copy"), [])

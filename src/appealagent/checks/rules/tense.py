@@ -14,6 +14,7 @@ from appealagent.checks.document import excerpt
 from appealagent.checks.match import has_frequency
 from appealagent.checks.registry import rule
 from appealagent.checks.rules.specificity import measure_items
+from appealagent.checks.sections import items
 from appealagent.facts.dates import dates
 
 
@@ -90,8 +91,7 @@ _ON_RE = re.compile(r"(?:^|\b(?:on|completed|done|finished|since))\s*:?\s*$", re
 def impossible_date(ctx: CheckContext) -> Iterator[Hit]:
     """A corrective action dated after today, or an intention stamped as completed on a date."""
     today = dt.date.today()
-    spans = ctx.part_spans("corrective_actions")
-    for s, e in ctx.sentences_in(spans):
+    for s, e in [it for span in ctx.part_spans("corrective_actions") for it in items(ctx.body, span)]:
         for d in dates(ctx.body[s:e]):
             before = ctx.body[max(s, s + d.start - 16) : s + d.start]
             # "On 3 January 2027 we shipped…", "completed on …": the day an action was done, not a validity date

@@ -28,8 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from appealagent.checks import RULES, run_checks
-from appealagent.checks import data
+from appealagent.checks import RULES, data, run_checks
 from appealagent.checks.calibration import Result, calibrate
 from appealagent.checks.context import CheckContext
 from appealagent.checks.document import parse_document

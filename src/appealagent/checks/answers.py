@@ -42,14 +42,15 @@ class Flag:
 
 
 @cache
-def _config() -> dict[str, object]:
-    return data.load("answers")
+def _names(key: str) -> tuple[str, ...]:
+    """A list of data/checks/answers.yaml, as strings."""
+    return tuple(str(v) for v in data.load("answers")[key])
 
 
 def _tone_flags(text: str) -> list[Flag]:
     tone = data.load("tone")
     out = []
-    for name in _config()["tone_everywhere"]:  # type: ignore[union-attr]
+    for name in _names("tone_everywhere"):
         if "patterns" not in tone.get(name, {}):
             continue
         m = data.regex("tone", name, "patterns").search(text)
@@ -71,7 +72,7 @@ def screen(text: str, role: Role) -> list[Flag]:
         m = data.regex("specificity", "vague_cause").search(text)
         if m:
             flags.append(Flag("specificity.vague_root_cause", m.group(0)))
-        elif count_words(text) < int(_config()["cause_min_words"]):  # type: ignore[call-overload]
+        elif count_words(text) < int(data.load("answers")["cause_min_words"]):
             flags.append(Flag("specificity.vague_root_cause", text.strip()))
     return flags
 
@@ -84,4 +85,4 @@ def unaccepted_document(kind: str) -> str | None:
 
 def is_self_reference(who: str) -> bool:
     """'me', 'we', '我': the seller themself, which a letter in the first person plural never spells out."""
-    return who.strip().lower() in {str(w) for w in _config()["self_references"]}  # type: ignore[union-attr]
+    return who.strip().lower() in _names("self_references")

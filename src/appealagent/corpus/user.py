@@ -17,9 +17,9 @@ from typing import Any
 import yaml
 
 from appealagent import paths
+from appealagent.catalog.datafiles import parse_front_matter
 from appealagent.checks.readiness import error_findings
 from appealagent.checks.runner import run_checks
-from appealagent.catalog.datafiles import parse_front_matter
 from appealagent.corpus.store import PART_RE, SECTION_RE, Letter, check_text, corpus_format, letter_files, section_headings
 from appealagent.errors import InputError
 from appealagent.files import atomic_write
@@ -164,7 +164,7 @@ def existing_letter(letter_id: str) -> Path | None:
 
 def _refuse_unready(body: str, meta: dict[str, Any], source_name: str, force: bool) -> None:
     """A letter the checks find errors in is not an example to copy: refused unless --force (issue 12)."""
-    kind = meta.get("kind")
+    kind = str(meta.get("kind") or "")
     vtype = meta.get("violation_type")
     report = run_checks(body, kind=LetterKind(kind) if kind in LetterKind.__members__ else None, corpus=())
     errors = error_findings(report)

@@ -282,11 +282,18 @@ def _corrective(case: Case, w: _Writer) -> list[str]:
     return items
 
 
-def _frequency(text: str) -> str:
-    """'daily at 15:00' → 'It runs daily at 15:00.': a sentence, not an interview label ("Frequency: whenever…")."""
-    if text.startswith("[TO COMPLETE"):
-        return text
-    return f"It runs {text[0].lower() + text[1:]}."
+def _owner_and_frequency(owner: str | None, frequency: str | None) -> str:
+    """' Owner: warehouse lead, daily at 15:00.': the rhythm joins the owner's sentence, never as an
+    interview label ("Frequency: whenever…")."""
+    if frequency and not frequency.startswith("[TO COMPLETE"):
+        frequency = frequency[0].lower() + frequency[1:]
+    if owner and frequency:
+        return f" Owner: {owner}, {frequency}."
+    if owner:
+        return f" Owner: {owner}."
+    if frequency:
+        return f" {frequency[0].upper() + frequency[1:]}."
+    return ""
 
 
 def _preventive(case: Case, w: _Writer) -> list[str]:
@@ -294,13 +301,12 @@ def _preventive(case: Case, w: _Writer) -> list[str]:
     for i, m in enumerate(case.preventive_measures):
         path = f"preventive_measures[{i}]"
         text = w.english(m, path, "measure")
-        if m.owner:
-            text += f" Owner: {w.safe(m.owner, f'{path}.owner').rstrip('.')}."
-        else:
+        owner = w.safe(m.owner, f"{path}.owner").rstrip(".") if m.owner else None
+        frequency = w.safe(m.frequency, f"{path}.frequency").rstrip(".") if m.frequency else None
+        text += _owner_and_frequency(owner, frequency)
+        if not m.owner:
             w.notes.append(f"{path}.owner is empty: say who is responsible for this measure.")
-        if m.frequency:
-            text += f" {_frequency(w.safe(m.frequency, f'{path}.frequency').rstrip('.'))}"
-        else:
+        if not m.frequency:
             w.notes.append(f"{path}.frequency is empty: say how often it happens.")
         if m.starts_on:
             text += f" In place since {fmt_date(m.starts_on)}."

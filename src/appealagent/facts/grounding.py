@@ -203,7 +203,8 @@ def claims() -> tuple[Claim, ...]:
     """The claim kinds of data/grounding/claims.yaml, compiled once."""
     out = []
     for entry in load_yaml("grounding/claims.yaml")["claims"]:
-        out.append(Claim(entry["claim"], _alternation(entry["patterns"]), _alternation(entry.get("grounds") or entry["patterns"])))
+        grounds = list(entry.get("grounds") or entry["patterns"]) + [re.escape(w) for w in entry.get("zh", [])]
+        out.append(Claim(entry["claim"], _alternation(entry["patterns"]), _alternation(grounds)))
     return tuple(out)
 
 

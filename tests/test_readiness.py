@@ -294,3 +294,22 @@ def test_a_user_letter_never_outranks_builtin_letters_on_its_outcome_label_alone
     assert ids.index(best.letter.id) < ids.index("aa-user-copy") if "aa-user-copy" in ids else True
     assert hits[0].letter.origin == "builtin"
     assert "outcome reinstated" not in next((h.why for h in hits if h.letter.id == "aa-user-copy"), [])
+
+
+def test_a_document_kind_amazon_does_not_accept_is_refused_in_the_interview_and_kept_out_of_the_letter() -> None:
+    from appealagent.interview.answer_rules import answer_reasons
+    from appealagent.interview.steps import CaseDraft
+
+    label = "A pro-forma invoice or quote (not accepted by Amazon as proof)"
+    draft = CaseDraft(data={"evidence": [{"kind": "pro_forma_invoice", "description": label}]}, answers={}, lang="en",
+                      provenance={"evidence": ["evidence[0]"]})
+    reasons = answer_reasons(draft, "evidence", "en")
+    assert [r.message for r in reasons] == ["Amazon does not accept this as proof (a pro-forma invoice is not proof of purchase); "
+                                            "attach a final supplier invoice or the document the notice asks for"]
+    assert "亚马逊不接受" in answer_reasons(draft, "evidence", "zh")[0].message
+    data = json.loads((ROOT / "examples" / "cases" / "inauthentic_complaint_us.json").read_text(encoding="utf-8"))
+    data["evidence"].append({"id": "ev9", "kind": "pro_forma_invoice", "description": label})
+    result = draft_offline(Case.model_validate(data))
+    letter = render_letter(result)
+    assert "pro-forma" not in letter.lower() and "not accepted by Amazon" not in letter
+    assert any("pro-forma invoice is not proof" in n for n in result.notes)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from appealagent.catalog.datafiles import type_wording
 from appealagent.catalog.metrics import metric_info
-from appealagent.checks.answers import Role, is_self_reference, screen
+from appealagent.checks.answers import Role, is_self_reference, screen, unaccepted_document
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.errors import InputError
 from appealagent.llm.request import Body
@@ -325,8 +325,13 @@ def _preventive(case: Case, w: _Writer) -> list[str]:
 
 def _closing(case: Case, w: _Writer) -> str:
     parts = []
-    if case.evidence:
-        parts.append("We have attached the following documents: " + _end("; ".join(evidence_label(d) for d in case.evidence)))
+    accepted = [d for d in case.evidence if unaccepted_document(d.kind.value) is None]
+    for i, d in enumerate(case.evidence):
+        why = unaccepted_document(d.kind.value)
+        if why:  # never offered as proof in the letter (nor its interview label), only named to the seller
+            w.notes.append(f"evidence[{i}] is not listed in the letter: {why}; attach the document Amazon accepts instead.")
+    if accepted:
+        parts.append("We have attached the following documents: " + _end("; ".join(evidence_label(d) for d in accepted)))
     kind = kind_wording(case.letter_kind) or {}
     parts.append(kind.get("request") or f"We respectfully ask you to review this plan of action and {_request(case)}.")
     store = case.seller.store_name or _todo("store name")

@@ -24,7 +24,7 @@ Examples:
 
   appealagent check --rules
 
-Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 bad input."""
+Exit codes: 0 ready to submit (no errors); 1 not ready: errors found (or warnings, with --strict); 2 bad input. --json adds "ready", the same verdict `draft` and the interview give."""
 
 
 @app.command(help=CHECK_HELP)

@@ -9,6 +9,12 @@ must fire: each one that does not is a miss. Warnings on good letters are report
     precision = expected rules fired / (expected rules fired + errors on good letters)
     recall    = expected rules fired / expected rules
 
+The readiness figures use the one verdict (checks.readiness): a flawed letter is a bad letter whose
+flaw DOMAIN §6 counts as an error; each must be "not ready", each good letter "ready" (0 errors).
+    readiness_precision = flawed letters not ready / (flawed letters not ready + good letters not ready)
+    readiness_recall    = flawed letters not ready / flawed letters
+The genericity share (specificity.generic_letter) is printed for both sides of its threshold.
+
 Run: python bench/bench_checks.py   (prints `name: value unit` lines)
 """
 
@@ -22,8 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from appealagent.checks import RULES, run_checks
-from appealagent.checks.calibration import calibrate
+from appealagent.checks import RULES, data, run_checks
+from appealagent.checks.calibration import Result, calibrate
+from appealagent.checks.context import CheckContext
+from appealagent.checks.document import parse_document
+from appealagent.checks.rules.specificity import genericity
 
 
 def _ms(values: list[float]) -> tuple[float, float]:
@@ -48,6 +57,16 @@ def _offline_drafts() -> tuple[int, int] | None:
     return clean, len(cases)
 
 
+def _genericity(result: Result) -> float:
+    s = result.sample
+    ctx = CheckContext(parse_document(s.text), case=s.case, kind=s.kind, source=s.path, corpus=())
+    return genericity(ctx)[0]
+
+
+def _threshold() -> float:
+    return float(data.load("specificity")["generic_letter"]["max_share"])
+
+
 def main() -> int:
     cal = calibrate(ROOT / "tests" / "data" / "bad_letters", ROOT / "tests" / "data" / "good_letters")
     print(f"checks_rules: {len(RULES)} rules")
@@ -58,6 +77,17 @@ def main() -> int:
     print(f"checks_recall: {cal.recall:.3f} ratio")
     print(f"checks_false_positives: {len(cal.false_positives)} errors on good letters")
     print(f"checks_misses: {len(cal.misses)} expected rules not fired")
+    flawed_caught = len(cal.flawed) - len(cal.flawed_ready)
+    good_not_ready = sum(1 for r in cal.good if r.report.errors)
+    print(f"readiness_flawed_letters: {len(cal.flawed)} letters")
+    print(f"readiness_flawed_not_ready: {flawed_caught} letters")
+    print(f"readiness_good_not_ready: {good_not_ready} letters")
+    print(f"readiness_precision: {flawed_caught / max(1, flawed_caught + good_not_ready):.3f} ratio")
+    print(f"readiness_recall: {flawed_caught / max(1, len(cal.flawed)):.3f} ratio")
+    good_share = max((_genericity(r) for r in cal.good), default=0.0)
+    generic = [_genericity(r) for r in cal.bad if "specificity.generic_letter" in r.sample.expect]
+    print(f"readiness_genericity_good_max: {good_share:.2f} share (threshold {_threshold():.2f})")
+    print(f"readiness_genericity_generic_min: {min(generic, default=0.0):.2f} share")
     warnings = [sum(1 for f in r.report.findings if f.severity == 'warning') for r in cal.good]
     print(f"checks_good_warnings: {sum(warnings)} warnings on good letters")
     style_errors = sum(r.report.errors for r in cal.styles)

@@ -89,3 +89,16 @@ def test_overlap_share_on_texts() -> None:
     assert 0.4 < overlap_share(a, half) < 0.5
     assert overlap_share("too short", "too short") == 0.0
     assert overlap_share(a.upper(), a) == 1.0  # case does not matter
+
+
+def test_every_flawed_letter_is_not_ready_and_every_good_letter_is() -> None:
+    """The one verdict (checks.readiness) on the calibration sets: DOMAIN §6's errors are never "ready"."""
+    from appealagent.checks.calibration import Calibration
+    from appealagent.checks.readiness import verdict
+
+    cal = Calibration(good=[], bad=[check_sample(s) for s in BADS])
+    assert len(cal.flawed) >= 30
+    assert cal.flawed_ready == []
+    ready_good = [s.path.name for s in STYLES if not verdict(check_sample(s).report, s.text).ready]
+    assert ready_good == []
+

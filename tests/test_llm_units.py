@@ -89,10 +89,32 @@ def test_an_action_the_seller_never_reported_is_reported():
     case = case_of()
     d = draft_offline(case).draft
     d.corrective_actions.insert(1, "We hired a compliance consultant to audit the warehouse.")
-    assert [(u.kind, u.where) for u in find_ungrounded(d, case)] == [("action", "corrective_actions[1]")]
+    # the invented action, and (claim alignment, issue 12) the consultant it names, which the case never mentions
+    assert {(u.kind, u.where) for u in find_ungrounded(d, case)} == {("action", "corrective_actions[1]"), ("claim", "corrective_actions[1]")}
     d = draft_offline(case).draft
     d.preventive_measures.append("A monthly external audit of all listings by a consultant.")
-    assert [(u.kind, u.where) for u in find_ungrounded(d, case)] == [("measure", "preventive_measures[4]")]
+    assert {(u.kind, u.where) for u in find_ungrounded(d, case)} == {("claim", "preventive_measures[4]"), ("measure", "preventive_measures[4]")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        ("We refunded every affected buyer in full.", "refund"),
+        ("Our team passed an external policy certification.", "certification"),
+        ("A software bug in our listing tool caused the errors.", "software bug"),
+    ],
+)
+def test_a_claim_with_no_number_the_case_lacks_is_an_invention(sentence, claim):
+    found = with_sentence(sentence, "corrective_actions")
+    assert any(u.kind == "claim" and claim in u.value for u in found), found
+    assert any("invented claim" in u.message() for u in found)
+
+
+def test_a_root_cause_the_seller_never_gave_is_reported():
+    case = case_of()
+    d = draft_offline(case).draft
+    d.root_causes.append("Our marketplace manager misread the regional holiday calendar for Quebec.")
+    assert ("cause", "root_causes[" + str(len(d.root_causes) - 1) + "]") in {(u.kind, u.where) for u in find_ungrounded(d, case)}
 
 
 def test_a_reworded_reported_action_is_accepted():

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from appealagent.checks.model import CheckReport
+from appealagent.checks.readiness import Verdict, verdict
 from appealagent.corpus.store import Letter
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.engines.explain import LANGUAGES as EXPLAIN_LANGUAGES
@@ -55,11 +56,14 @@ class DraftOutcome:
         return self.result.engine
 
     @property
+    def verdict(self) -> Verdict:
+        """The one readiness verdict (checks.readiness): the checks' errors, the case's gaps, markers left."""
+        return verdict(self.checks, self.letter, self.result.missing)
+
+    @property
     def ready(self) -> bool:
-        """Ready to submit: no gaps in the case and no error-level check finding."""
-        if self.result.missing or "[TO COMPLETE" in self.letter:
-            return False
-        return self.checks is None or self.checks.errors == 0
+        """Ready to submit: checked, no gaps in the case and no error-level check finding."""
+        return self.verdict.ready
 
 
 def choose_engine(requested: str, llm_configured: bool) -> str:

@@ -22,7 +22,8 @@ from typing import Any
 from appealagent import paths
 from appealagent.catalog.loader import parse_yaml
 from appealagent.checks.model import CheckReport
-from appealagent.checks.runner import run_checks
+from appealagent.checks.readiness import verdict
+from appealagent.checks.runner import registry, run_checks
 from appealagent.errors import AppealAgentError
 from appealagent.files import load_model, read_text
 from appealagent.model.case import Case, LetterKind
@@ -153,6 +154,17 @@ class Calibration:
     @property
     def recall(self) -> float:
         return self.hits / self.expected if self.expected else 1.0
+
+    @property
+    def flawed(self) -> list[Result]:
+        """Bad letters with a flaw DOMAIN §6 counts as an error: each must be "not ready"."""
+        catalogue = registry()[0]
+        return [r for r in self.bad if any(rule in catalogue and catalogue[rule].severity == "error" for rule in r.sample.expect)]
+
+    @property
+    def flawed_ready(self) -> list[Path]:
+        """Flawed letters the one verdict would still call ready (must be none)."""
+        return [r.sample.path for r in self.flawed if verdict(r.report, r.sample.text).ready]
 
     @property
     def precision(self) -> float:

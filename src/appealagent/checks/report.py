@@ -61,14 +61,16 @@ def format_report(report: CheckReport, source: str | None = None, *, width: int 
     return "\n".join(lines)
 
 
-def report_dict(report: CheckReport, source: str | None = None) -> dict[str, Any]:
+def report_dict(report: CheckReport, source: str | None = None, *, ready: bool | None = None) -> dict[str, Any]:
     data = report.model_dump(mode="json")
     data["source"] = source
+    if ready is not None:
+        data["ready"] = ready
     return data
 
 
-def report_json(report: CheckReport, source: str | None = None) -> str:
-    return json.dumps(report_dict(report, source), indent=2, ensure_ascii=False)
+def report_json(report: CheckReport, source: str | None = None, *, ready: bool | None = None) -> str:
+    return json.dumps(report_dict(report, source, ready=ready), indent=2, ensure_ascii=False)
 
 
 def format_catalogue(rules: Iterable[Rule], *, width: int = 100) -> str:

@@ -24,7 +24,7 @@ Examples:
 
   appealagent check --rules
 
-Exit codes: 0 no errors; 1 errors found (or warnings, with --strict); 2 bad input."""
+Exit codes: 0 ready to submit (no errors); 1 not ready: errors found (or warnings, with --strict); 2 bad input. --json adds "ready", the same verdict `draft` and the interview give."""
 
 
 @app.command(help=CHECK_HELP)
@@ -37,6 +37,7 @@ def check(
     rules: bool = typer.Option(False, "--rules", help="List the rule catalogue instead of checking a letter."),
 ) -> None:
     from appealagent.checks import RULES, catalogue_json, format_catalogue, format_report, report_json, run_checks
+    from appealagent.checks.readiness import verdict
 
     if rules:
         typer.echo(catalogue_json(RULES.values()) if as_json else format_catalogue(RULES.values()))
@@ -54,6 +55,7 @@ def check(
     source = None if letter == "-" else letter
     report = run_checks(text, case=case_model, kind=kind, source=source)
     shown = source or "<stdin>"
-    typer.echo(report_json(report, shown) if as_json else format_report(report, shown))
-    if report.errors or (strict and report.warnings):
+    ready = verdict(report, text).ready
+    typer.echo(report_json(report, shown, ready=ready) if as_json else format_report(report, shown))
+    if not ready or (strict and report.warnings):
         raise typer.Exit(EXIT_NOT_READY)

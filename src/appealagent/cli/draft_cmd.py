@@ -15,6 +15,7 @@ from appealagent.errors import EXIT_NOT_READY
 
 if TYPE_CHECKING:  # the pipeline is imported when a command runs, so `--help` stays fast
     from appealagent.batch import BatchItem
+    from appealagent.checks.model import CheckReport
     from appealagent.letters.render import Format
     from appealagent.model.case import Case
     from appealagent.pipeline import DraftOutcome
@@ -61,18 +62,17 @@ def _summary(outcome: DraftOutcome, case_file: Path | None = None) -> list[str]:
     checks = outcome.checks
     if checks is not None:
         lines.append(f"checks: {checks.errors} error(s), {checks.warnings} warning(s)" + ("" if checks.errors or checks.warnings else " — clean"))
-        for f in checks.findings:
-            if f.severity == "error":
-                lines.append(f"  error {f.rule_id}: {f.message}")
-        if checks.errors or checks.warnings:
-            lines.append("  run `appealagent check LETTER --case CASE.json` for every finding and how to fix it")
+        lines.extend(_finding_lines(checks))
     meta = result.meta
     if result.engine == "llm":
         usage = meta.get("usage") or {}
         lines.append(f"engine: llm ({meta.get('model')} at {meta.get('base_url_host')}), {meta.get('requests')} request(s), {usage.get('total_tokens', 0)} tokens")
     if outcome.run_id:
         lines.append(f"run log: {outcome.run_id} (appealagent history show {outcome.run_id})")
-    lines.append("ready to submit: " + ("yes — read it once more and confirm every fact" if outcome.ready else "no"))
+    verdict = outcome.verdict
+    lines.append("ready to submit: " + ("yes — read it once more and confirm every fact" if verdict.ready else "no"))
+    if not verdict.ready and verdict.unchecked:
+        lines.append("  the checks were switched off (--no-check): run `appealagent check LETTER --case CASE.json`")
     return lines
 
 
@@ -98,13 +98,36 @@ def english_notes(case: Case, case_file: Path | None) -> list[str]:
     return lines
 
 
+def _finding_lines(checks: CheckReport) -> list[str]:
+    """Each finding as the seller needs it: severity and rule, what it says, the words it points at, the fix."""
+    lines: list[str] = []
+    for f in checks.findings:
+        if f.severity == "info":
+            continue
+        where = f" (line {f.line})" if f.line is not None else ""
+        lines.append(f"  {f.severity} {f.rule_id}{where}: {f.message}")
+        if f.excerpt:
+            lines.append(f"    › {f.excerpt}")
+        lines.append(f"    fix: {f.fix}")
+    return lines
+
+
+def _findings_json(checks: CheckReport | None) -> list[dict[str, object]]:
+    if checks is None:
+        return []
+    return [{"rule": f.rule_id, "severity": f.severity, "message": f.message, "quote": f.excerpt, "fix": f.fix, "section": f.section, "line": f.line} for f in checks.findings]
+
+
 def _render_output(outcome: DraftOutcome, case_file: Path, out_format: Format) -> str:
     from appealagent.letters.render import Format, render_json
 
     if out_format != Format.json:
         return outcome.letter
     checks = outcome.checks.model_dump() if outcome.checks is not None else None
-    extra: dict[str, object] = {"checks": checks, "ready": outcome.ready, "case_file": str(case_file), "warnings": outcome.warnings, "run_id": outcome.run_id}
+    extra: dict[str, object] = {
+        "checks": checks, "ready": outcome.ready, "case_file": str(case_file), "warnings": outcome.warnings, "run_id": outcome.run_id,
+        "findings": _findings_json(outcome.checks), "not_ready_because": outcome.verdict.reasons(),
+    }
     if outcome.explanation is not None:
         extra["explanation"] = outcome.explanation
     return render_json(outcome.result, outcome.letter, extra)

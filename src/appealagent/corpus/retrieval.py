@@ -97,7 +97,10 @@ class _Index:
         self.kinds = np.array([letter.kind.value for letter in self.letters], dtype=object)
         self.markets = np.array([letter.marketplace.value if letter.marketplace else "" for letter in self.letters], dtype=object)
         self.topics = np.array([letter.topic or "" for letter in self.letters], dtype=object)
-        self.reinstated = np.array([letter.outcome == "reinstated" for letter in self.letters], dtype=bool)
+        # Only a built-in letter's outcome is vouched for; a user's "reinstated" is their own label and earns no
+        # boost, so it never outranks the built-in letters on that label alone (issue 12).
+        self.reinstated = np.array([letter.outcome == "reinstated" and letter.origin == "builtin" for letter in self.letters], dtype=bool)
+        self.builtin = np.array([letter.origin == "builtin" for letter in self.letters], dtype=bool)
         self.order = np.arange(len(self.letters))
 
     def query_ids(self, query: str) -> tuple[list[str], list[int], dict[str, str]]:
@@ -204,7 +207,7 @@ def _rank(
     rounded = np.round(score, 6)
     # Letters are sorted by id, so the position breaks ties by id; a letter sharing nothing with
     # the query (no word, no metadata) is no example at all and is left out.
-    ranked = np.lexsort((index.order, -rounded))
+    ranked = np.lexsort((index.order, ~index.builtin, -rounded))  # on a tie, a built-in letter first
     order = ranked[related[ranked]][:k]
     contributions = _contributions(index, [int(i) for i in order], ids)
     hits = []
@@ -213,7 +216,7 @@ def _rank(
         why = [f"{label} {value}" for _, value, column, label in boosts if value and column[i] == value]
         if others and letter.violation_type.value in others:
             why.append(f"related violation {letter.violation_type.value}")
-        if letter.outcome == "reinstated":
+        if index.reinstated[i]:
             why.append("outcome reinstated")
         said = {stem for _, value, column, _ in boosts if value and column[i] == value for stem in _stems(_words(value))}
         matched = [shown[w] for w in contributions.get(int(i), []) if w not in said and not w.isdigit()]

@@ -18,10 +18,13 @@ import yaml
 
 from appealagent import paths
 from appealagent.catalog.datafiles import parse_front_matter
+from appealagent.checks.readiness import error_findings
+from appealagent.checks.runner import run_checks
 from appealagent.corpus.store import PART_RE, SECTION_RE, Letter, check_text, corpus_format, letter_files, section_headings
 from appealagent.errors import InputError
 from appealagent.files import atomic_write
 from appealagent.letters.readers import read_letter
+from appealagent.model.case import LetterKind
 
 FIELD_ORDER = ["id", "kind", "violation_type", "topic", "marketplace", "outcome", "source", "tags", "sections", "language", "translation"]
 _PLAIN_HEADING_RE = re.compile(
@@ -159,6 +162,23 @@ def existing_letter(letter_id: str) -> Path | None:
     return None
 
 
+def _refuse_unready(body: str, meta: dict[str, Any], source_name: str, force: bool) -> None:
+    """A letter the checks find errors in is not an example to copy: refused unless --force (issue 12)."""
+    kind = str(meta.get("kind") or "")
+    vtype = meta.get("violation_type")
+    report = run_checks(body, kind=LetterKind(kind) if kind in LetterKind.__members__ else None, corpus=())
+    errors = error_findings(report)
+    if errors and not force:
+        listed = "; ".join(f"{f.rule_id} ({f.excerpt or f.message})" for f in errors[:3])
+        more = f" and {len(errors) - 3} more" if len(errors) > 3 else ""
+        raise InputError(
+            f"{source_name}: the checks find {len(errors)} error(s) in this letter: {listed}{more}; "
+            f"a letter with errors would be copied by the drafting engine — fix it (appealagent check {source_name}"
+            + (f" shows each finding; its type is {vtype}" if vtype else " shows each finding")
+            + ") or add it anyway with --force"
+        )
+
+
 def add_letter(file: str | Path, *, force: bool = False, **overrides: Any) -> Letter:
     """Validate a user's letter and store it in their corpus; nothing is written when any check fails.
 
@@ -182,6 +202,7 @@ def add_letter(file: str | Path, *, force: bool = False, **overrides: Any) -> Le
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise InputError(f"{source_name}: {first.field}: {first.message}{more}")
+    _refuse_unready(body, meta, source_name, force)
     clash = existing_letter(letter_id)
     if clash is not None and not force:
         where = "your corpus" if clash.parent == paths.user_corpus_dir() else "the built-in corpus"

@@ -1,6 +1,9 @@
 """The offline engine: a complete letter from the case's own facts, with no API key and no network.
 
-It never writes a fact the seller did not give. Where the case lacks something a
+It never writes a fact the seller did not give, and never pastes an answer the
+checks would flag in the letter (blame, a demand, an injected instruction, an
+intention given as a completed action, a vague cause: `checks.answers`): that
+answer becomes a visible `[TO COMPLETE: …]` marker with the reason. Where the case lacks something a
 reviewer expects, the letter carries a visible `[TO COMPLETE: …]` marker (which
 the checks report as an error) and the result's notes say what to add, so an
 incomplete letter can never pass for a finished one. Wording that varies by
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 
 from appealagent.catalog.datafiles import type_wording
 from appealagent.catalog.metrics import metric_info
+from appealagent.checks.answers import Role, is_self_reference, screen, unaccepted_document
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.errors import InputError
 from appealagent.llm.request import Body
@@ -63,20 +67,29 @@ class _Writer:
         self.case = case
         self.notes: list[str] = []
 
-    def english(self, item: RootCause | CorrectiveAction | PreventiveMeasure, path: str) -> str:
+    def english(self, item: RootCause | CorrectiveAction | PreventiveMeasure, path: str, role: Role = "text") -> str:
         text = item.english()
         if text is None:
             self.notes.append(
                 f"{path}.text is not in English: add {path}.text_en, or draft with --engine llm to translate it."
             )
             return _todo(f"English version of {path}.text")
-        return _sentence(text)
+        return self.safe(text, f"{path}.text", role)
+
+    def safe(self, text: str, path: str, role: Role = "text") -> str:
+        """The answer as a sentence, or a marker with the reason when the checks would flag it in the letter."""
+        flags = screen(text, role)
+        if not flags:
+            return _sentence(text)
+        reasons = "; ".join(f.reason() for f in flags)
+        self.notes.append(f"{path} was not put in the letter: {reasons}. Rewrite it in the case and draft again.")
+        return _todo(f"rewrite {path}: {flags[0].label().lower()}")
 
     def detail(self, rc: RootCause, path: str) -> str:
         if rc.detail_en:
-            return _sentence(rc.detail_en)
+            return self.safe(rc.detail_en, f"{path}.detail", "cause")
         if rc.detail and not has_cjk(rc.detail):
-            return _sentence(rc.detail)
+            return self.safe(rc.detail, f"{path}.detail", "cause")
         if rc.detail:
             self.notes.append(f"{path}.detail is not in English: add {path}.detail_en, or draft with --engine llm.")
             return _todo(f"English version of {path}.detail")
@@ -193,15 +206,16 @@ def _root_causes(case: Case, w: _Writer) -> list[str]:
     paras = []
     for i, rc in enumerate(case.root_causes):
         path = f"root_causes[{i}]"
-        text = w.english(rc, path)
+        text = w.english(rc, path, "cause")
         detail = w.detail(rc, path)
         paras.append(f"{text} {detail}".strip())
     return paras
 
 
 def _action_text(a: CorrectiveAction, w: _Writer, path: str, evidence_names: dict[str, str]) -> str:
-    text = w.english(a, path)
-    done = "Completed" + (f" on {fmt_date(a.done_on)}" if a.done_on else "") + (f" by {a.who}" if a.who else "")
+    text = w.english(a, path, "action")
+    who = a.who if a.who and not is_self_reference(a.who) and not screen(a.who, "text") else None
+    done = "Completed" + (f" on {fmt_date(a.done_on)}" if a.done_on else "") + (f" by {who}" if who else "")
     if done != "Completed":
         text += f" {done}."
     if a.evidence:
@@ -268,18 +282,31 @@ def _corrective(case: Case, w: _Writer) -> list[str]:
     return items
 
 
+def _owner_and_frequency(owner: str | None, frequency: str | None) -> str:
+    """' Owner: warehouse lead, daily at 15:00.': the rhythm joins the owner's sentence, never as an
+    interview label ("Frequency: whenever…")."""
+    if frequency and not frequency.startswith("[TO COMPLETE"):
+        frequency = frequency[0].lower() + frequency[1:]
+    if owner and frequency:
+        return f" Owner: {owner}, {frequency}."
+    if owner:
+        return f" Owner: {owner}."
+    if frequency:
+        return f" {frequency[0].upper() + frequency[1:]}."
+    return ""
+
+
 def _preventive(case: Case, w: _Writer) -> list[str]:
     items = []
     for i, m in enumerate(case.preventive_measures):
         path = f"preventive_measures[{i}]"
-        text = w.english(m, path)
-        if m.owner:
-            text += f" Owner: {m.owner}."
-        else:
+        text = w.english(m, path, "measure")
+        owner = w.safe(m.owner, f"{path}.owner").rstrip(".") if m.owner else None
+        frequency = w.safe(m.frequency, f"{path}.frequency").rstrip(".") if m.frequency else None
+        text += _owner_and_frequency(owner, frequency)
+        if not m.owner:
             w.notes.append(f"{path}.owner is empty: say who is responsible for this measure.")
-        if m.frequency:
-            text += f" Frequency: {m.frequency}."
-        else:
+        if not m.frequency:
             w.notes.append(f"{path}.frequency is empty: say how often it happens.")
         if m.starts_on:
             text += f" In place since {fmt_date(m.starts_on)}."
@@ -298,8 +325,13 @@ def _preventive(case: Case, w: _Writer) -> list[str]:
 
 def _closing(case: Case, w: _Writer) -> str:
     parts = []
-    if case.evidence:
-        parts.append("We have attached the following documents: " + _end("; ".join(evidence_label(d) for d in case.evidence)))
+    accepted = [d for d in case.evidence if unaccepted_document(d.kind.value) is None]
+    for i, d in enumerate(case.evidence):
+        why = unaccepted_document(d.kind.value)
+        if why:  # never offered as proof in the letter (nor its interview label), only named to the seller
+            w.notes.append(f"evidence[{i}] is not listed in the letter: {why}; attach the document Amazon accepts instead.")
+    if accepted:
+        parts.append("We have attached the following documents: " + _end("; ".join(evidence_label(d) for d in accepted)))
     kind = kind_wording(case.letter_kind) or {}
     parts.append(kind.get("request") or f"We respectfully ask you to review this plan of action and {_request(case)}.")
     store = case.seller.store_name or _todo("store name")

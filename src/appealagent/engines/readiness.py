@@ -13,7 +13,8 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 
-from appealagent.checks.model import CheckReport, Finding
+from appealagent.checks.model import CheckReport
+from appealagent.checks.readiness import Verdict, error_findings, verdict
 from appealagent.checks.runner import run_checks as _run_checks
 from appealagent.model.case import Case
 
@@ -38,8 +39,7 @@ async def acheck(letter: str, case: Case, executor: Executor | None) -> CheckRep
     return await loop.run_in_executor(executor, checks_in_worker, letter, case.model_dump_json())
 
 
-def error_findings(report: CheckReport) -> list[Finding]:
-    return [f for f in report.findings if f.severity == "error"]
+__all__ = ["Verdict", "acheck", "checks_in_worker", "checks_pool", "error_findings", "run_checks", "verdict"]
 
 
 def checks_pool(jobs: int, cases: int, setting: int | None) -> Executor | None:

@@ -6,7 +6,9 @@ Amazon may call the supplier or ask for the document. So after every LLM reply
 (restored from placeholders) this module lists each specific that does not
 trace to the case — ASINs, order IDs, e-mails, dates, numbers, percentages,
 times, reference numbers, company/supplier names, documents claimed as attached,
-and corrective actions or preventive measures the seller never reported.
+root causes, corrective actions or preventive measures the seller never reported,
+and claims with no number in them that the case does not support (a refund, a
+certification, a software bug the seller never named: data/grounding/claims.yaml).
 Amazon's metric targets (data/metrics.yaml) count as grounded. The list is what
 the re-ask loop sends back, and what the run log records.
 
@@ -58,6 +60,8 @@ class Ungrounded:
         "document": "document",
         "action": "corrective action",
         "measure": "preventive measure",
+        "cause": "root cause",
+        "claim": "claim",
         "placeholder": "placeholder",
     }
 
@@ -67,6 +71,10 @@ class Ungrounded:
             return f"{self.where}: this corrective action is not one the seller reported in case_data.corrective_actions: {self.value!r}"
         if self.kind == "measure":
             return f"{self.where}: this preventive measure is not one the seller reported in case_data.preventive_measures: {self.value!r}"
+        if self.kind == "cause":
+            return f"{self.where}: this root cause is not one the seller reported in case_data.root_causes: {self.value!r}"
+        if self.kind == "claim":
+            return f"{self.where}: {self.value} — nothing in case_data says so; this is an invented claim: remove it or write [TO COMPLETE: …]"
         if self.kind == "placeholder":
             return f"{self.where}: placeholder {self.value} does not exist in case_data; do not make up placeholders"
         return f"{self.where}: {label} {self.value!r} does not appear in case_data; use only the case's facts or write [TO COMPLETE: …]"
@@ -177,6 +185,49 @@ def _check_items(items: list[str], section: str, kind: str, reported: list[str],
         out.append(Ungrounded(kind, item if len(item) <= 160 else item[:157] + "…", f"{section}[{i}]"))
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A kind of claim (a refund, a certification…): the letter's patterns and the case's grounds."""
+
+    name: str
+    patterns: re.Pattern[str]
+    grounds: re.Pattern[str]
+
+
+def _alternation(items: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
+
+
+@cache
+def claims() -> tuple[Claim, ...]:
+    """The claim kinds of data/grounding/claims.yaml, compiled once."""
+    out = []
+    for entry in load_yaml("grounding/claims.yaml")["claims"]:
+        grounds = list(entry.get("grounds") or entry["patterns"]) + [re.escape(w) for w in entry.get("zh", [])]
+        out.append(Claim(entry["claim"], _alternation(entry["patterns"]), _alternation(grounds)))
+    return tuple(out)
+
+
+def unsupported_claims(text: str, case_text: str) -> list[tuple[Claim, re.Match[str]]]:
+    """Each claim kind the text makes and the case text does not support, with its first match.
+
+    Shared by the LLM loop (`find_ungrounded`) and `appealagent check --case` (grounding.invented_claim),
+    so both call the same sentence an invention.
+    """
+    out = []
+    clean = TODO_RE.sub(" ", text)
+    for claim in claims():
+        m = claim.patterns.search(clean)
+        if m is not None and not claim.grounds.search(case_text):
+            out.append((claim, m))
+    return out
+
+
+def _check_claims(text: str, where: str, facts: CaseFacts, out: list[Ungrounded]) -> None:
+    for claim, m in unsupported_claims(text, facts.text):
+        out.append(Ungrounded("claim", f"{claim.name} ({m.group(0)!r})", where))
+
+
 def sections(draft: AppealDraft) -> list[tuple[str, str]]:
     """(where, text) for every paragraph of the draft."""
     out = [("opening", draft.opening)]
@@ -193,6 +244,10 @@ def find_ungrounded(draft: AppealDraft, case: Case, facts: CaseFacts | None = No
     for where, text in sections(draft):
         _check_text(text, where, facts, out)
         _check_documents(text, where, facts, out)
+        _check_claims(text, where, facts, out)
+    causes = [t for t in (rc.english() for rc in case.root_causes) if t] + [rc.detail_en or rc.detail or "" for rc in case.root_causes]
+    untranslated_causes = sum(1 for rc in case.root_causes if rc.english() is None)
+    _check_items(draft.root_causes, "root_causes", "cause", [c for c in causes if c], untranslated_causes, out)
     _check_items(draft.corrective_actions, "corrective_actions", "action", facts.actions, facts.untranslated_actions, out)
     _check_items(draft.preventive_measures, "preventive_measures", "measure", facts.measures, facts.untranslated_measures, out)
     seen: set[tuple[str, str, str]] = set()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from appealagent.errors import AppealAgentError, InputError
+from appealagent.interview.answer_rules import answer_reasons
 from appealagent.interview.answer_types import norm, strategy_for, translatable
 from appealagent.interview.askers import Asker, Translator
 from appealagent.interview.build import build, finalize, refusals
@@ -183,8 +184,8 @@ class Interview:
                 return [Reason(key="at_least_one")]
         if step.kind == "translate" or not strategy_for(step.q).asked:
             return []
-        answers = {**self.p.answers, step.key: value}
-        return refusals(self.build(answers), step.key, value)
+        draft = self.build({**self.p.answers, step.key: value})
+        return refusals(draft, step.key, value) + answer_reasons(draft, step.key, self.lang)
 
     def default_text(self, step: Step, data: Mapping[str, object] | None = None) -> str | None:
         """What Enter means: the current answer, else the prefilled case value, else the question's default."""

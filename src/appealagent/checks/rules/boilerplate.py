@@ -47,3 +47,21 @@ def corpus_overlap(ctx: CheckContext) -> Iterator[Hit]:
 def stock_phrase(ctx: CheckContext) -> Iterator[Hit]:
     for m in data.regex("boilerplate", "stock_phrases").finditer(ctx.body):
         yield hit(m.start(), m.end(), text=m.group())
+
+
+@rule("boilerplate.off_topic")
+def off_topic(ctx: CheckContext) -> Iterator[Hit]:
+    """A paragraph from another notice type's template (anti-counterfeit text in a verification appeal)."""
+    vtype = ctx.violation_type
+    if vtype is None:
+        return
+    case_text = ctx.case_text.lower() if ctx.case is not None else ""
+    for topic in data.load("boilerplate")["off_topic"]:
+        if vtype.value in topic["on_topic_for"]:
+            continue
+        regex = data.alternation(topic["phrases"])
+        for m in regex.finditer(ctx.body):
+            if m.group().lower() in case_text:
+                continue  # the seller's own notice or answers use it: not template residue
+            yield hit(m.start(), m.end(), text=m.group(), topic=topic["topic"], vtype=vtype.value.replace("_", " "))
+            break

@@ -8,8 +8,10 @@ from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit, hit
 from appealagent.checks.registry import rule
 from appealagent.checks.rules.evidence import issuer_mentioned
+from appealagent.checks.sections import PARTS
 from appealagent.facts.case_facts import CaseFacts
 from appealagent.facts.dates import DateIndex
+from appealagent.facts.grounding import unsupported_claims
 from appealagent.facts.numbers import percentages, same_at_precision
 from appealagent.facts.scan import Fact, FactKind, scan
 from appealagent.model.case import EvidenceKind, MetricName
@@ -138,3 +140,12 @@ def unknown_email(ctx: CheckContext) -> Iterator[Hit]:
 def unknown_number(ctx: CheckContext) -> Iterator[Hit]:
     for f in unsupported(ctx, "number"):
         yield hit(f.start, f.end, value=f.text)
+
+
+@rule("grounding.invented_claim")
+def invented_claim(ctx: CheckContext) -> Iterator[Hit]:
+    """A claim with no number the case does not support (the same test as the LLM loop's `find_ungrounded`)."""
+    facts = case_facts(ctx)
+    for s, e in ctx.sentences_in(ctx.scope(*PARTS)):
+        for claim, m in unsupported_claims(ctx.body[s:e], facts.text):
+            yield hit(s + m.start(), s + m.end(), claim=claim.name, text=m.group(0))

@@ -73,3 +73,27 @@ def no_concrete_detail(ctx: CheckContext) -> Iterator[Hit]:
         if not any(is_concrete(ctx.body, s, e) for s, e in spans):
             s, e = spans[0]
             yield hit(s, min(e, s + 100), section=part, part=LABELS[part])
+
+
+def genericity(ctx: CheckContext) -> tuple[float, int, tuple[int, int] | None]:
+    """The share of root-cause and corrective-action statements with no concrete detail, their number,
+    and the first generic one (the letter-level measure DOMAIN §6 calls a generic letter)."""
+    cfg = data.load("specificity")["generic_letter"]
+    statements = [
+        (s, e)
+        for part in ("root_cause", "corrective_actions")
+        for s, e in ctx.sentences_in(ctx.part_spans(part))
+        if count_words(ctx.body[s:e]) >= int(cfg["min_words"])
+    ]
+    vague = [(s, e) for s, e in statements if not is_concrete(ctx.body, s, e, strict=True)]
+    share = len(vague) / len(statements) if statements else 0.0
+    return share, len(statements), (vague[0] if vague else None)
+
+
+@rule("specificity.generic_letter")
+def generic_letter(ctx: CheckContext) -> Iterator[Hit]:
+    cfg = data.load("specificity")["generic_letter"]
+    share, n, first = genericity(ctx)
+    if n >= int(cfg["min_statements"]) and share > float(cfg["max_share"]) and first is not None:
+        s, e = first
+        yield hit(s, e, share=round(100 * share), limit=round(100 * float(cfg["max_share"])), count=n, text=excerpt(ctx.body, s, e))

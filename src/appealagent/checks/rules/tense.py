@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -13,6 +14,8 @@ from appealagent.checks.document import excerpt
 from appealagent.checks.match import has_frequency
 from appealagent.checks.registry import rule
 from appealagent.checks.rules.specificity import measure_items
+from appealagent.checks.sections import items
+from appealagent.facts.dates import dates
 
 
 @cache
@@ -74,3 +77,27 @@ def past_in_measures(ctx: CheckContext) -> Iterator[Hit]:
     for s, e in measure_items(ctx):
         if past.search(ctx.body, s, e) and not ongoing.search(ctx.body, s, e) and not has_frequency(ctx.body, s, e):
             yield hit(s, e, text=excerpt(ctx.body, s, e, 80))
+
+
+@cache
+def _stamp_re() -> re.Pattern[str]:
+    return re.compile(r"\b(?:completed|done|finished|implemented|carried out)(?: on| by|:)\s", re.IGNORECASE)
+
+
+_ON_RE = re.compile(r"(?:^|\b(?:on|completed|done|finished|since))\s*:?\s*$", re.IGNORECASE)
+
+
+@rule("tense.impossible_date")
+def impossible_date(ctx: CheckContext) -> Iterator[Hit]:
+    """A corrective action dated after today, or an intention stamped as completed on a date."""
+    today = dt.date.today()
+    for s, e in [it for span in ctx.part_spans("corrective_actions") for it in items(ctx.body, span)]:
+        for d in dates(ctx.body[s:e]):
+            before = ctx.body[max(s, s + d.start - 16) : s + d.start]
+            # "On 3 January 2027 we shipped…", "completed on …": the day an action was done, not a validity date
+            if d.year is not None and dt.date(d.year, d.month, d.day) > today and _ON_RE.search(before):
+                yield hit(s + d.start, s + d.end, text=excerpt(ctx.body, s, e), why="is later than today")
+                break
+        else:
+            if _stamp_re().search(ctx.body, s, e) and _INTENTION_RE.search(ctx.body, s, e):
+                yield hit(s, e, text=excerpt(ctx.body, s, e), why="stamps an intention as completed")

@@ -134,3 +134,18 @@ def business_history(ctx: CheckContext) -> Iterator[Hit]:
 @rule("tone.ai_leak")
 def ai_leak(ctx: CheckContext) -> Iterator[Hit]:
     yield from _phrases(ctx, "ai_leak")
+
+
+@rule("tone.demand")
+def demand(ctx: CheckContext) -> Iterator[Hit]:
+    yield from _phrases(ctx, "demand")
+
+
+@rule("tone.injection")
+def injection(ctx: CheckContext) -> Iterator[Hit]:
+    yield from _phrases(ctx, "injection")
+
+
+@rule("tone.self_incrimination")
+def self_incrimination(ctx: CheckContext) -> Iterator[Hit]:
+    yield from _phrases(ctx, "self_incrimination")

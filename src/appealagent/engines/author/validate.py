@@ -5,7 +5,11 @@ values are restored, every specific must be grounded in the case, an English
 letter must not slip into Chinese, each of the three answers must be there, and
 the rendered letter must pass the error-level checks. Rules that the offline
 letter of the same case already fails point at gaps in the case, not at the
-model, so they never trigger a re-ask.
+model, so they never trigger a re-ask — except what only a writer can put in a
+letter (blame, criticism, demands, an obeyed injection, an invented claim: the
+`MODEL_RULES` categories), which the offline letter never pastes, so it is
+always sent back. Whether the accepted letter is ready is not decided here but
+by the one verdict (checks.readiness), like every other letter.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 
 from pydantic import ValidationError
 
-from appealagent.checks.model import CheckReport
+from appealagent.checks.model import CheckReport, Finding
 from appealagent.engines.author.request import LANGUAGE_NAMES
 from appealagent.engines.base import EngineContext
 from appealagent.engines.offline import draft_offline
@@ -25,6 +29,8 @@ from appealagent.llm.reask import Invalid
 from appealagent.model.case import Case, Language, has_cjk
 from appealagent.model.draft import AppealDraft, DraftResult
 
+# Rule categories and ids a model's wording alone can trigger: never excused by the offline baseline.
+MODEL_RULES = frozenset({"tone", "boilerplate.off_topic", "grounding.invented_claim", "tense.impossible_date", "tense.future_in_actions"})
 FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
 
 
@@ -115,7 +121,7 @@ class DraftValidator:
             self.report = await acheck(letter, case, self.ctx.executor)
             errors = error_findings(self.report)
             baseline = await self._baseline_rules() if errors else set()
-            problems += [f"check {f.rule_id}: {f.message}" for f in errors if f.rule_id not in baseline]
+            problems += [_problem(f) for f in errors if f.rule_id not in baseline or _model_rule(f.rule_id)]
         return problems
 
     async def _baseline_rules(self) -> set[str]:
@@ -123,3 +129,13 @@ class DraftValidator:
             letter = offline_letter(self.case)
             self._baseline = {f.rule_id for f in error_findings(await acheck(letter, self.case, self.ctx.executor))} if letter else set()
         return self._baseline
+
+
+def _model_rule(rule_id: str) -> bool:
+    return rule_id in MODEL_RULES or rule_id.split(".", 1)[0] in MODEL_RULES
+
+
+def _problem(f: Finding) -> str:
+    """A check error as a line the model can act on: the rule, what it found, the words, the fix."""
+    quote = f" in {f.excerpt!r}" if f.excerpt else ""
+    return f"check {f.rule_id}: {f.message}{quote}; fix: {f.fix}"

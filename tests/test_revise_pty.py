@@ -41,3 +41,47 @@ def test_revise_interview_in_chinese(tmp_path: Path) -> None:
     assert "31 of the 39 late orders were placed from Friday 18:00 to Sunday night" in letter
     assert "迟发" not in letter
     assert (tmp_path / "case.rev2.json").exists() and (tmp_path / "case.history.json").exists()
+
+
+def test_ctrl_c_keeps_the_revise_answers_and_resume_continues(tmp_path: Path) -> None:
+    import json
+
+    shutil.copy(ROOT / "examples" / "cases" / "late_shipment_us.json", tmp_path / "case.json")
+    child = spawn(["draft", "case.json", "--engine", "offline", "-o", "sent.txt"], tmp_path)
+    child.expect(pexpect.EOF)
+    child.close()
+    command = ["revise", "case.json", "--reply", str(REPLY), "--last-letter", "sent.txt", "--lang", "en", "--engine", "offline", "-o", "letter2.txt"]
+    child = spawn(command, tmp_path)
+    answer(child, "root_cause.rc1.detail", "Between 1 and 30 October 31 of our 39 late orders were placed from Friday 18:00 to Sunday night.")
+    child.expect_exact("[root_cause.rc2.detail]")
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect_exact("--resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    saved = tmp_path / "case.json.revise.progress"
+    answers = json.loads(saved.read_text(encoding="utf-8"))["progress"]["answers"]
+    assert "31 of our 39 late orders" in answers["root_cause.rc1.detail"]
+    assert not (tmp_path / "letter2.txt").exists()
+
+    child = spawn(command, tmp_path)  # starting afresh would lose them: refused without --force
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2 and saved.exists()
+
+    child = spawn([*command, "--resume"], tmp_path)
+    child.expect_exact("answers kept (1)")
+    i = child.expect_exact(["[root_cause.rc1.detail]", "[root_cause.rc2.detail]"])
+    assert i == 1, "the answered question is not asked again"
+    child.expect_exact("> ")
+    child.sendline("Our inventory clerk refilled the picking area only on Mondays, so 8 orders waited two days for stock.")
+    answer(child, "root_cause.new.text", "")
+    child.expect_exact("Changes since the letter sent")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    letter = (tmp_path / "letter2.txt").read_text(encoding="utf-8")
+    assert "31 of our 39 late orders were placed from Friday 18:00 to Sunday night" in letter
+    assert "8 orders waited two days for stock" in letter
+    assert not saved.exists()

@@ -40,7 +40,7 @@ def intake(
         help="Ask the configured LLM when the rules are unsure (default: only if an LLM is configured). "
         "Its answer is marked as the model's suggestion; the notice is redacted before it is sent.",
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="With an unsure reading, print the messages the LLM would be sent, and send nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With an unsure reading (of a notice, or of Amazon's reply to an appeal), print the messages the LLM would be sent, and send nothing."),
 ) -> None:
     import os
     import sys
@@ -59,12 +59,17 @@ def intake(
         raise InputError(f"{'<stdin>' if notice == '-' else notice}: is empty; paste the text of Amazon's notice into it")
     result = parse_notice(text)
     result = _maybe_assist(result, llm, dry_run)
+    reading = None
+    if result.notice_kind == "appeal_reply":  # Amazon's reply to an appeal: its own reading and second opinion (cli/revise_cmd.py)
+        from appealagent.cli.revise_cmd import reply_reading
+
+        reading = reply_reading(text, llm=llm, dry_run=dry_run)
     if output is not None:
         atomic_write(output, result.case.model_dump_json(indent=2, exclude_none=True) + "\n", force=force)
-    if result.notice_kind == "appeal_reply":  # Amazon's reply to an appeal: its own reading (cli/revise_cmd.py)
+    if reading is not None:
         from appealagent.cli.revise_cmd import show_reply
 
-        show_reply(text, result.model_dump(mode="json") if json_out else None, notice)
+        show_reply(reading, result.model_dump(mode="json") if json_out else None, notice)
         return
     if json_out:
         data = result.model_dump(mode="json")  # "phishing" is the first key

@@ -335,6 +335,7 @@ def _offer_draft(iv: Interview, case: Case, out: Path, lang: str, interactive: b
     if wanted:
         _draft(case, iv)
     iv.asker.say(ui("next_command", lang, command=command))
+    iv.asker.say(ui("after_sending", lang, path=shlex.quote(str(out))))  # the loop after Amazon answers (README: revise)
 
 
 def _draft(case: Case, iv: Interview) -> None:

@@ -26,13 +26,19 @@ reinstated → the outcome is recorded; --add-to-corpus adds the letter that wor
 
 The letter Amazon answered is the last one in the history; for the first revise give it with --last-letter (otherwise the newest run log of this exact case is used).
 
+When the rules are unsure how to read the reply (two outcomes close, or no part of the plan named), a configured LLM is asked for a second opinion from the same closed lists; its quotes are checked against the reply and what it changed is shown as its suggestion. --no-llm sends nothing to an LLM (and --engine auto drafts offline); --dry-run prints exactly what would be sent and stops.
+
+Ctrl-C during the questions keeps every answer (CASE.json.revise.progress); continue with the same command and --resume.
+
 Examples:
 
   appealagent revise case.json --reply reply.txt --last-letter sent.txt -o letter2.txt
 
   appealagent revise case.json --reply reply.txt --answers revise.yaml --engine llm --json
 
-Exit codes: 0 done (a letter written, or a denial/reinstatement recorded); 1 the new letter was refused (unchanged where Amazon asked for change, or already sent) or is not ready; 2 bad input (no such file, not a reply, no last letter, refusing to overwrite); 3 the engine failed."""
+  appealagent revise case.json --reply reply.txt -o letter2.txt --resume   (after Ctrl-C)
+
+Exit codes: 0 done (a letter written, or a denial/reinstatement recorded; --dry-run printed); 1 the new letter was refused (unchanged where Amazon asked for change, or already sent) or is not ready; 2 bad input (no such file, not a reply, no last letter, refusing to overwrite, saved answers that do not fit); 3 the engine failed; 130 interrupted (answers kept for --resume)."""
 
 
 def _lang(lang: str | None) -> str:
@@ -58,7 +64,15 @@ def revise(
     case_out: Path | None = typer.Option(None, "--case-out", metavar="CASE.json", help="Where the revised case goes (default: CASE.rev2.json, rev3…, beside the case)."),
     add_to_corpus: bool = typer.Option(False, "--add-to-corpus", help="After a reinstatement: add the letter that worked to your corpus (after the checks)."),
     lang: str | None = typer.Option(None, "--lang", help="Language of the questions and messages: en or zh (default: from the locale)."),
-    force: bool = typer.Option(False, "--force", help="Overwrite -o and the revised case file if they exist."),
+    force: bool = typer.Option(False, "--force", help="Overwrite -o and the revised case file if they exist; start over instead of resuming saved answers."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the questions an interrupted revise of this case and reply saved (CASE.json.revise.progress)."),
+    llm: bool | None = typer.Option(
+        None,
+        "--llm/--no-llm",
+        help="Ask the configured LLM for a second opinion when the rules are unsure how to read the reply (default: only if an LLM is configured). "
+        "--no-llm sends nothing to an LLM: the rules' reading stands and --engine auto drafts offline.",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the messages the LLM would be sent about an unsure reply (redacted), send nothing, record nothing."),
     json_out: bool = typer.Option(False, "--json", help="Print the reply, the history path, the change report and the letter as JSON."),
 ) -> None:
     from appealagent.files import load_model, read_text
@@ -67,11 +81,17 @@ def revise(
     from appealagent.revise.run import find_last_letter, read_reply_text, record_reply
 
     language = _lang(lang)
+    engine = _engine(engine, llm)
     case = load_model(Case, case_file, what="case file")
     history = load_history(case_file)
     text = read_text(reply, what="reply")
     source = "<stdin>" if reply == "-" else reply
-    reading = read_reply_text(text, source)
+    reading = reply_reading(text, llm=llm, dry_run=dry_run, reading=read_reply_text(text, source))
+    if dry_run:  # reply_reading printed and exited when the model would be asked
+        why = "--no-llm: nothing is sent to an LLM" if llm is False else "the rules are sure how to read this reply: no LLM would be asked"
+        typer.echo(json.dumps({"would_send_to": None, "model": None, "messages": [], "reason": why}, indent=2))
+        return
+    _say_reading(reading, language, json_out)
     given = None
     if last_letter is not None:
         from appealagent.letters.readers import read_letter
@@ -87,18 +107,77 @@ def revise(
 
             raise InputError(f"{case_file}: no letter recorded for this case; give the letter Amazon answered with --last-letter")
         _more_information(case, case_file, history, reading, result, language=language, answers=answers, engine=engine,
-                          output=output, case_out=case_out, force=force, json_out=json_out)
+                          output=output, case_out=case_out, force=force, json_out=json_out, reply_text=text, resume=resume)
     elif reading.outcome == "denied":
         _denied(reading, result, language, json_out)
     else:
         _reinstated(case, case_file, history, reading, result, language, reply, add_to_corpus, json_out)
 
 
+def _engine(engine: str, llm: bool | None) -> str:
+    """--no-llm means nothing goes to an LLM: auto drafts offline, and llm contradicts it."""
+    if llm is not False:
+        return engine
+    if engine == "llm":
+        from appealagent.errors import InputError
+
+        raise InputError("--engine llm and --no-llm contradict each other; choose one")
+    return "offline" if engine == "auto" else engine
+
+
+def reply_reading(text: str, *, llm: bool | None, dry_run: bool, reading: ReplyReading | None = None) -> ReplyReading:
+    """The rules' reading of a reply and, only when they are unsure and an LLM may be asked, its checked second opinion.
+
+    `intake` and `revise` both read replies through here. --dry-run prints the exact messages
+    (after redaction) and exits 0 when the model would be asked."""
+    from appealagent.intake.reply import read_reply
+    from appealagent.intake.reply_assist import needs_reply_assist
+
+    reading = reading if reading is not None else read_reply(text)
+    if llm is False or not needs_reply_assist(reading):
+        return reading
+    from appealagent.settings import load_settings
+
+    settings = load_settings()
+    if dry_run:
+        from appealagent.intake.reply_assist import build_messages
+
+        typer.echo(json.dumps({"would_send_to": settings.host, "model": settings.model, "messages": build_messages(text, reading, settings.redact)},
+                              indent=2, ensure_ascii=False))
+        raise typer.Exit(0)
+    if not settings.llm_configured:
+        if llm:
+            err("--llm: no LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL); the rules' reading of the reply stands")
+        return reading
+    from appealagent.errors import EngineError
+    from appealagent.intake.reply_assist import second_opinion
+
+    try:
+        return second_opinion(text, reading, settings)
+    except EngineError as exc:
+        err(f"warning: the LLM could not help read this reply ({exc}); the rules' reading stands")
+        return reading
+
+
+def _say_reading(reading: ReplyReading, language: str, json_out: bool) -> None:
+    """An unsure reading, and the model's suggestion when one was asked for, before anything acts on it."""
+    from appealagent.intake.reply_assist import describe
+    from appealagent.revise.questions import message
+
+    say = err if json_out else typer.echo
+    if reading.unsure or reading.llm_suggestion is not None:
+        say(message("unsure", language, outcome=reading.outcome, asks=", ".join(reading.asks) or "-"))
+    for line in describe(reading):
+        say(line)
+
+
 def _more_information(case: Case, case_file: Path, history: CaseHistory, reading: ReplyReading, result: dict[str, object], *, language: str,
-                      answers: Path | None, engine: str, output: Path | None, case_out: Path | None, force: bool, json_out: bool) -> None:
+                      answers: Path | None, engine: str, output: Path | None, case_out: Path | None, force: bool, json_out: bool,
+                      reply_text: str, resume: bool) -> None:
     from appealagent.errors import EXIT_NOT_READY, OutputExistsError
     from appealagent.files import atomic_write
     from appealagent.history import save_history
+    from appealagent.revise.progress import discard_progress, refuse_stale
     from appealagent.revise.questions import message
     from appealagent.revise.run import draft_revision, letter_entry, revised_case_path
 
@@ -106,10 +185,13 @@ def _more_information(case: Case, case_file: Path, history: CaseHistory, reading
     for target in (output, out_case):
         if target is not None and target.exists() and not force:
             raise OutputExistsError(f"{target}: already exists; use --force to overwrite it")
+    if not resume:
+        refuse_stale(case_file, force)
     say = err if json_out else typer.echo
     say(message("more_information", language, asks=", ".join(reading.asks) or "-"))
-    revised = _interview(case, reading, language, answers, json_out)
+    revised = _interview(case, case_file, reading, reply_text, language, answers, json_out, resume=resume)
     revision = draft_revision(revised, history, reading.asks, engine=engine, case_file=str(out_case))
+    discard_progress(case_file)  # the answers are in the revised case (or were refused with the letter)
     result["changes"] = revision.changes.to_json()
     result["engine"] = revision.outcome.engine
     if revision.refusals:
@@ -146,15 +228,22 @@ def _more_information(case: Case, case_file: Path, history: CaseHistory, reading
         raise typer.Exit(EXIT_NOT_READY)
 
 
-def _interview(case: Case, reading: ReplyReading, language: str, answers: Path | None, json_out: bool) -> Case:
-    """The revise questions through the interview flow: from --answers, else a terminal."""
+def _interview(case: Case, case_file: Path, reading: ReplyReading, reply_text: str, language: str, answers: Path | None, json_out: bool, *,
+               resume: bool) -> Case:
+    """The revise questions through the interview flow: from --answers, else a terminal; every answer saved for --resume."""
     from appealagent.cli.interview_terminal import TerminalAsker, _EchoAsker, _load_answers
-    from appealagent.errors import InputError
+    from appealagent.errors import EXIT_INTERRUPTED, InputError
     from appealagent.interview.askers import AnswersFileAsker
-    from appealagent.interview.progress import new_progress
+    from appealagent.interview.progress import Progress, as_lang, new_progress
     from appealagent.revise.interview import ReviseInterview
+    from appealagent.revise.progress import load_progress, revise_progress_path, save_progress
+    from appealagent.revise.questions import message
 
-    progress = new_progress(language, case)
+    if resume:
+        progress = load_progress(case_file, reply_text, "the --reply given")
+        progress.lang = as_lang(language)
+    else:
+        progress = new_progress(language, case)
     from rich.console import Console
 
     console = Console(stderr=json_out, highlight=False)
@@ -167,13 +256,28 @@ def _interview(case: Case, reading: ReplyReading, language: str, answers: Path |
         asker = TerminalAsker(console)
     else:
         raise InputError("--answers: the revise questions need a terminal or an answers file (question key → answer)")
-    iv = ReviseInterview(asker, progress, reading.to_json())
+    saved = resume  # resumed answers are on disk already
+
+    def save(_case: Case, p: Progress) -> None:
+        nonlocal saved
+        save_progress(case_file, reply_text, p)
+        saved = True
+
+    iv = ReviseInterview(asker, progress, reading.to_json(), save=save)
+    if resume:
+        iv.asker.say(message("resumed", language, count=len(progress.answers)))
     iv.intro()
     try:
         iv.run()
-    except KeyboardInterrupt:
-        err("interrupted: nothing written; the reply is kept in the case history")
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, EOFError):
+        try:
+            if saved and progress.answers:
+                err(message("interrupted", language, count=len(progress.answers), path=revise_progress_path(case_file)))
+            else:
+                err(message("interrupted_nothing", language))
+        except Exception:  # the terminal may be gone
+            pass
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if answer_map is not None:
         unused = sorted(set(answer_map) - set(progress.answers))
         if unused:
@@ -259,11 +363,10 @@ def _change_text(changes: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def show_reply(text: str, intake_json: dict[str, object] | None, source: str) -> None:
-    """`appealagent intake` on Amazon's reply to an appeal: its reading, and the command that acts on it."""
-    from appealagent.intake.reply import read_reply
+def show_reply(reading: ReplyReading, intake_json: dict[str, object] | None, source: str) -> None:
+    """`appealagent intake` on Amazon's reply to an appeal: its reading (and any second opinion), and the command that acts on it."""
+    from appealagent.intake.reply_assist import describe
 
-    reading = read_reply(text)
     if intake_json is not None:
         data = dict(intake_json)
         data["reply"] = reading.to_json()
@@ -283,6 +386,9 @@ def show_reply(text: str, intake_json: dict[str, object] | None, source: str) ->
     lines.extend(f"  consider:        {c}" for c in reading.consider)
     lines.extend(f"  window:          {w}" for w in reading.windows)
     lines.extend(f"  still applies:   {s}" for s in reading.still_applies)
+    lines.extend(describe(reading))
+    if reading.unsure and reading.llm_suggestion is None:
+        lines.append("The rules are not sure of this reading: check the outcome and the asks against the reply (a configured LLM can give a second opinion).")
     lines.append("")
     lines.append(f"Next: appealagent revise CASE.json --reply {source}")
     typer.echo("\n".join(lines))

@@ -112,6 +112,7 @@ class ReplyReading:
     keep_doing: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     message: str | None = None
+    llm_suggestion: dict[str, object] | None = None  # a configured LLM's second opinion when the rules were unsure (intake/reply_assist.py)
 
     def to_json(self) -> dict[str, object]:
         """The `reply` object of `intake --json` and of the case history."""
@@ -205,8 +206,18 @@ def _outcome(flat: str, r: _Rules) -> tuple[str | None, float, float, list[str]]
     return best[0], best[1], runner[1], best[2]
 
 
-def read_reply(text: str | NoticeText) -> ReplyReading:
-    """Read a text as Amazon's reply to an appeal; `is_reply` is False for anything else."""
+def outcome_scores(text: str | NoticeText) -> dict[str, float]:
+    """Each outcome's score on this text, best first: the candidates a second opinion chooses between."""
+    r = rules()
+    flat = (text if isinstance(text, NoticeText) else prepare(text)).flat
+    return dict(sorted(((name, round(r.outcomes[name].score(flat)[0], 3)) for name in OUTCOMES), key=lambda t: -t[1]))
+
+
+def read_reply(text: str | NoticeText, *, outcome_from: str | None = None) -> ReplyReading:
+    """Read a text as Amazon's reply to an appeal; `is_reply` is False for anything else.
+
+    `outcome_from` reads a text the rules already took for a reply as that outcome instead (a
+    second opinion that broke the rules' near tie): asks, windows and the rest follow it."""
     r = rules()
     tx = text if isinstance(text, NoticeText) else prepare(text)
     flat = tx.flat
@@ -220,6 +231,10 @@ def read_reply(text: str | NoticeText) -> ReplyReading:
         if ack >= r.min_outcome and reply_score >= r.min_reply / 2:
             return ReplyReading(acknowledgement=True, phrases=ack_phrases, message=r.acknowledgement_message, confidence=round(ack, 3))
         return ReplyReading()
+    if outcome_from in OUTCOMES and outcome_from != outcome:
+        best = score
+        score, phrases = r.outcomes[outcome_from].score(flat)
+        outcome, runner = outcome_from, best  # still unsure: the rules preferred another outcome
     sents = _sentences(tx)
     reading = ReplyReading(
         is_reply=True,

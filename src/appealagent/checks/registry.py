@@ -14,6 +14,7 @@ from appealagent.checks import data
 from appealagent.checks.context import CheckContext, Hit
 from appealagent.checks.model import Rule
 from appealagent.model.case import LetterKind
+from appealagent.model.kinds import kind_group
 
 RuleFunc = Callable[[CheckContext], Iterable[Hit]]
 
@@ -37,19 +38,18 @@ def registered() -> dict[str, RuleFunc]:
     return dict(_FUNCS)
 
 
-def _kinds(value: str | list[str], groups: dict[str, list[str]]) -> tuple[LetterKind, ...]:
-    names = groups[value] if isinstance(value, str) else value
-    return tuple(LetterKind(n) for n in names)
+def _kinds(value: str | list[str]) -> tuple[LetterKind, ...]:
+    """A rule's scope: a group of data/wording/kinds.yaml (the one list of kinds), or a list of kinds."""
+    return kind_group(value) if isinstance(value, str) else tuple(LetterKind(n) for n in value)
 
 
 def load_catalogue() -> dict[str, Rule]:
     """The catalogue entries of data/checks/rules.yaml, by rule id."""
     raw = data.load("rules")
-    groups = raw["kind_groups"]
     out: dict[str, Rule] = {}
     for entry in raw["rules"]:
         entry = dict(entry)
-        entry["kinds"] = _kinds(entry["kinds"], groups)
+        entry["kinds"] = _kinds(entry["kinds"])
         entry["category"] = entry.get("category") or entry["id"].split(".", 1)[0]
         r = Rule(**entry)
         if r.id in out:

@@ -9,6 +9,7 @@ from typing import Any
 
 from appealagent.checks.model import CheckReport, Finding, Rule
 from appealagent.checks.sections import LABELS
+from appealagent.model.enums import LetterKind
 
 _SECTION_TITLES = {
     "opening": "Opening",
@@ -82,7 +83,7 @@ def format_catalogue(rules: Iterable[Rule], *, width: int = 100) -> str:
             category = r.category
             lines.append("")
             lines.append(category.upper())
-        kinds = "all kinds" if len(r.kinds) == 6 else ", ".join(k.value for k in r.kinds)
+        kinds = "all kinds" if len(r.kinds) == len(LetterKind) else ", ".join(k.value for k in r.kinds)
         case = "; needs --case" if r.needs_case else ""
         lines.append(f"  {r.id}  [{r.severity}]  ({kinds}{case})")
         lines.extend(textwrap.wrap(r.rationale, width=width, initial_indent="      ", subsequent_indent="      "))

@@ -139,6 +139,7 @@ def draft(
     output: Path | None = typer.Option(None, "-o", "--output", help="Write the letter here instead of stdout (atomic; never overwrites without --force)."),
     force: bool = typer.Option(False, "--force", help="Overwrite existing output (and redo already-drafted cases in a batch)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text (paste into Seller Central), markdown, json (sections + metadata), or docx (Word; needs -o and the docx extra)."),
+    kind: str | None = typer.Option(None, "--kind", help="Draft this letter kind from the case instead of its letter_kind, e.g. retraction_request or retraction_follow_up beside an IP appeal, supplier_document_request beside an inauthentic one."),
     engine: str = typer.Option("auto", "--engine", "-e", help="offline (no API key, nothing leaves the machine), llm, or auto (llm when configured, else offline)."),
     no_check: bool = typer.Option(False, "--no-check", help="Skip the deterministic checks."),
     model: str | None = typer.Option(None, "-m", "--model", help="LLM model name (env APPEALAGENT_MODEL)."),
@@ -170,6 +171,7 @@ def draft(
       appealagent draft examples/cases/late_shipment_us.json -o letter.txt
       OPENAI_BASE_URL=http://localhost:11434/v1 appealagent draft case.json --engine llm -m qwen2.5:14b
       appealagent draft case.json --dry-run
+      appealagent draft examples/cases/trademark_complaint_de.json --kind retraction_request
       appealagent draft cases/*.json --out-dir drafts/ --jobs 8
 
     Exit codes: 0 ready; 1 written but not ready (gaps or check errors); 2 bad input; 3 engine failure
@@ -184,7 +186,10 @@ def draft(
     from appealagent.pipeline import draft_case
     from appealagent.settings import ConfigFileError, load_settings
 
+    from appealagent.model.enums import LetterKind
+
     out_kind = choice(OutputFormat, fmt, "--format")
+    letter_kind = choice(LetterKind, kind, "--kind")
     engine = engine.strip().lower()
     if engine not in engine_names():  # DraftEngine names the built-in ones; the registry may hold more
         raise InputError(f"--engine: {engine!r} is not one of {', '.join(engine_names())}")
@@ -217,6 +222,8 @@ def draft(
             raise InputError("-o/--output writes one letter; with --out-dir each case gets its own file")
         if dry_run:
             raise InputError("--dry-run shows the request for one case file; give a single case")
+        if letter_kind is not None:
+            raise InputError("--kind drafts one case as another letter kind; give a single case")
         _batch(case_files, out_dir, out_format, engine, settings, force, not no_check, explain, summary_json)
         return
 
@@ -230,6 +237,8 @@ def draft(
         if target is not None and target.exists() and not force:
             raise InputError(f"{target}: already exists; use --force to overwrite it")
     case = load_model(Case, case_file, what="case file")
+    if letter_kind is not None:  # one case, several letters: the appeal and the letters around it
+        case = case.model_copy(update={"letter_kind": letter_kind})
     if dry_run:
         from appealagent.pipeline import dry_run_request
 

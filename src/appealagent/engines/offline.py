@@ -14,11 +14,13 @@ jinja2 templates used by `render`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from appealagent.catalog.datafiles import type_wording
 from appealagent.catalog.metrics import metric_info
 from appealagent.checks.answers import Role, is_self_reference, screen, unaccepted_document
+from appealagent.engines import framing
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.errors import InputError
 from appealagent.llm.request import Body
@@ -360,13 +362,55 @@ def _required_notes(case: Case) -> list[str]:
     return [req["note"] for req in wording.get("required", []) if not any(k in said for k in req["keywords"])]
 
 
+SLOT_WRITERS: dict[str, Callable[[Case, _Writer], list[str]]] = {
+    "root_causes": lambda case, w: _root_causes(case, w) if case.root_causes or "root_causes" in _required_parts(case) else [],
+    "corrective_actions": lambda case, w: _corrective(case, w),
+    "preventive_measures": lambda case, w: _preventive(case, w),
+    "documents_needed": lambda case, w: framing.supplier_part(case, "need", w.notes),
+    "documents_why": lambda case, w: framing.supplier_part(case, "why", w.notes),
+    "products": lambda case, w: framing.products_part(case),
+    "none": lambda case, w: [],
+}
+
+
+def _framed_closing(case: Case, kind: dict[str, Any], facts: framing.Facts, w: _Writer) -> str:
+    body = framing.paragraphs(kind.get("closing", []), facts, w.notes)
+    signer = facts.get("signer")
+    if case.letter_kind == LetterKind.buyer_message:
+        return "\n\n".join([*body, f"Kind regards,\n{signer or _todo('store name')}"])
+    store = case.seller.store_name or _todo("store name")
+    sign = f"Kind regards,\n{signer or store}" + (f"\n{store}" if signer and signer != store else "")
+    return "\n\n".join([*body, sign])
+
+
+def draft_framed(case: Case) -> DraftResult:
+    """A letter to a rights owner, a supplier or a buyer: its paragraphs and parts come from kinds.yaml."""
+    kind = kind_wording(case.letter_kind) or {}
+    w = _Writer(case)
+    facts = framing.facts_of(case)
+    opening_spec = kind.get("opening", [])
+    greeting = framing.greeting(kind, facts)
+    if case.letter_kind == LetterKind.buyer_message:
+        topic = framing.topic_spec(case)
+        opening_spec = topic["paragraphs"]
+        greeting = topic.get("greeting") or greeting
+    opening = "\n\n".join([greeting, *framing.paragraphs(opening_spec, facts, w.notes)])
+    slots = [SLOT_WRITERS[name](case, w) for name in kind.get("slots", ["none"] * 3)]
+    first, second, third = slots
+    draft = AppealDraft(opening=opening, root_causes=first, corrective_actions=second, preventive_measures=third,
+                        closing=_framed_closing(case, kind, facts, w))
+    return DraftResult(draft=draft, engine="offline", letter_kind=case.letter_kind.value, notes=w.notes, missing=missing_for_draft(case))
+
+
 def draft_offline(case: Case) -> DraftResult:
-    """Build the three-part letter from the case alone; gaps become visible markers and notes."""
+    """Build the letter from the case alone; gaps become visible markers and notes."""
     if kind_wording(case.letter_kind) is None:
         raise InputError(
-            f"letter_kind: the offline engine drafts appeals, A-to-z claim responses and feedback-abuse reports, "
-            f"not {case.letter_kind.value}; start from a corpus template (`appealagent corpus search --kind {case.letter_kind.value} …`)"
+            f"letter_kind: {case.letter_kind.value} is not drafted by any engine; start from a corpus template "
+            f"(`appealagent corpus search --kind {case.letter_kind.value} …`)"
         )
+    if "slots" in (kind_wording(case.letter_kind) or {}):
+        return draft_framed(case)
     w = _Writer(case)
     draft = AppealDraft(
         opening=_opening(case, w),

@@ -27,7 +27,7 @@ from appealagent.model.enums import (
     NoticeStatus,
     ViolationType,
 )
-from appealagent.model.kinds import is_appeal
+from appealagent.model.kinds import is_appeal, needs
 
 SCHEMA_VERSION = 1
 
@@ -104,6 +104,25 @@ class RightsOwner(_Model):
     email: str | None = None
     brand: str | None = None
     ip_reference: str | None = Field(default=None, description="Trademark/copyright/patent registration number cited.")
+    contact_name: str | None = Field(default=None, description="The person a retraction request is addressed to.")
+    contacted_on: PastDate | None = Field(default=None, description="When the seller first asked for a retraction (a follow-up cites it).")
+
+
+class Supplier(_Model):
+    """Who sold the seller the goods: a supplier document request is addressed to them."""
+
+    name: str | None = None
+    contact_name: str | None = None
+    email: str | None = None
+    address: str | None = None
+    website: str | None = None
+    contacted_on: PastDate | None = Field(default=None, description="When the seller last asked the supplier for documents.")
+
+
+class Buyer(_Model):
+    """The customer a buyer message answers (through Amazon's Buyer-Seller Messaging only)."""
+
+    name: str | None = Field(default=None, description="The buyer's name as Amazon shows it, for the greeting.")
 
 
 class Notification(_Model):
@@ -238,6 +257,8 @@ class Case(_Model):
     corrective_actions: list[CorrectiveAction] = Field(default_factory=list)
     preventive_measures: list[PreventiveMeasure] = Field(default_factory=list)
     evidence: list[EvidenceDocument] = Field(default_factory=list)
+    supplier: Supplier | None = None
+    buyer: Buyer | None = None
     related_account: str | None = Field(default=None, description="The related account and its reinstatement, for related-account cases.")
     context: str | None = Field(default=None, description="Anything else the seller wants the drafter to know.")
     letter_language: Language = Language.en
@@ -283,4 +304,15 @@ def missing_for_draft(case: Case) -> list[str]:
             missing.append("orders")
         if not case.root_causes:
             missing.append("root_causes")
+    missing.extend(path for path in needs(case.letter_kind) if path not in missing and not _value_at(case, path))
     return missing
+
+
+def _value_at(case: Case, path: str) -> object:
+    """The value at a dotted path such as "notification.rights_owner.name" (None when a step is missing)."""
+    node: object = case
+    for step in path.split("."):
+        node = getattr(node, step, None)
+        if node is None:
+            return None
+    return node

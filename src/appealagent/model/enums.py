@@ -45,6 +45,9 @@ class LetterKind(StrEnum):
     buyer_message = "buyer_message"
     rights_owner_letter = "rights_owner_letter"
     feedback_abuse_report = "feedback_abuse_report"
+    retraction_request = "retraction_request"  # to the rights owner: please retract complaint X with Amazon
+    retraction_follow_up = "retraction_follow_up"  # the same request again, after no answer
+    supplier_document_request = "supplier_document_request"  # to the supplier: the documents Amazon accepts
 
 
 class ViolationType(StrEnum):

@@ -34,7 +34,35 @@ def appeal_kinds() -> frozenset[LetterKind]:
 @cache
 def drafted_kinds() -> frozenset[LetterKind]:
     """The kinds the drafting engines write (the others exist as corpus templates only)."""
-    return frozenset(LetterKind(k) for k in _table())
+    return frozenset(LetterKind(k) for k, v in _table().items() if v.get("drafted", True))
+
+
+@cache
+def kind_group(name: str) -> tuple[LetterKind, ...]:
+    """The kinds in a rule scope of data/checks/rules.yaml ("all", or a name in each kind's `groups`)."""
+    if name == "all":
+        return tuple(LetterKind)
+    found = tuple(LetterKind(k) for k, v in _table().items() if name in v.get("groups", ()))
+    if not found:
+        raise KeyError(f"no letter kind is in the group {name!r} (data/wording/kinds.yaml groups)")
+    return found
+
+
+def audience(kind: LetterKind | str) -> str:
+    """Who reads the letter: amazon, rights_owner, supplier or buyer."""
+    return str(_table().get(_key(kind), {}).get("audience", "amazon"))
+
+
+def llm_mode(kind: LetterKind | str) -> str | None:
+    """The LLM drafting mode that writes this kind ("author" or "editor"), None when only the offline engine does."""
+    entry = _table().get(_key(kind), {})
+    mode = entry.get("llm") if entry.get("drafted", True) else None
+    return str(mode) if mode else None
+
+
+def needs(kind: LetterKind | str) -> tuple[str, ...]:
+    """The case fields a complete letter of this kind needs beyond the store and marketplace (kinds.yaml `needs`)."""
+    return tuple(str(n) for n in _table().get(_key(kind), {}).get("needs", ()))
 
 
 def is_appeal(kind: LetterKind | str) -> bool:
@@ -42,12 +70,12 @@ def is_appeal(kind: LetterKind | str) -> bool:
 
 
 def is_drafted(kind: LetterKind | str) -> bool:
-    return _key(kind) in _table()
+    return _key(kind) in {k.value for k in drafted_kinds()}
 
 
 def wording(kind: LetterKind | str) -> dict[str, Any] | None:
     """Greeting, headings and framing of a drafted kind (None for a kind no engine drafts)."""
-    return _table().get(_key(kind))
+    return _table().get(_key(kind)) if is_drafted(kind) else None
 
 
 def headings(kind: LetterKind | str) -> tuple[str, str, str]:

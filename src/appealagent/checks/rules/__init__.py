@@ -10,9 +10,9 @@ from functools import cache
 
 from appealagent.checks.model import Rule
 from appealagent.checks.registry import RuleFunc, join, load_catalogue, registered
-from appealagent.checks.rules import boilerplate, buyer, evidence, facts, grounding, hygiene, length, specificity, structure, tense, tone
+from appealagent.checks.rules import boilerplate, buyer, evidence, facts, grounding, hygiene, length, outgoing, specificity, structure, tense, tone
 
-MODULES = (boilerplate, buyer, evidence, facts, grounding, hygiene, length, specificity, structure, tense, tone)
+MODULES = (boilerplate, buyer, evidence, facts, grounding, hygiene, length, outgoing, specificity, structure, tense, tone)
 
 
 @cache

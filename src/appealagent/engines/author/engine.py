@@ -18,7 +18,7 @@ from appealagent.llm.reask import AskFailed, Exchange, ask, reask_messages
 from appealagent.llm.request import Body, Message
 from appealagent.model.case import Case, LetterKind, missing_for_draft
 from appealagent.model.draft import DraftMeta, DraftResult
-from appealagent.model.kinds import is_appeal
+from appealagent.model.kinds import llm_mode
 from appealagent.redact import Redactor
 from appealagent.settings import Settings
 
@@ -60,7 +60,7 @@ class AuthorEngine:
     needs_llm = True
 
     def supports(self, kind: LetterKind) -> bool:
-        return is_appeal(kind)  # the prompt writes appeals; claim responses and feedback reports are offline letters
+        return llm_mode(kind) == "author"  # data/wording/kinds.yaml `llm`: the author prompt writes the appeals; `editor` kinds are the editor mode's
 
     def preview(self, case: Case, settings: Settings) -> Body | None:
         letters, _ = retrieve_letters(case, settings.examples)
@@ -69,8 +69,8 @@ class AuthorEngine:
     async def draft(self, case: Case, ctx: EngineContext) -> EngineRun:
         if not self.supports(case.letter_kind):
             raise InputError(
-                f"letter_kind: the drafting engines write account and listing appeals, not {case.letter_kind.value}; "
-                "use a corpus template (`appealagent corpus search`)"
+                f"letter_kind: the LLM author mode writes account and listing appeals, not {case.letter_kind.value}; "
+                "draft it with --engine offline (or --engine auto, which falls back to it)"
             )
         s, trace = ctx.settings, ctx.trace
         letters, warnings = retrieve_letters(case, s.examples, ctx.corpus)

@@ -376,8 +376,6 @@ SLOT_WRITERS: dict[str, Callable[[Case, _Writer], list[str]]] = {
 def _framed_closing(case: Case, kind: dict[str, Any], facts: framing.Facts, w: _Writer) -> str:
     body = framing.paragraphs(kind.get("closing", []), facts, w.notes)
     signer = facts.get("signer")
-    if case.letter_kind == LetterKind.buyer_message:
-        return "\n\n".join([*body, f"Kind regards,\n{signer or _todo('store name')}"])
     store = case.seller.store_name or _todo("store name")
     sign = f"Kind regards,\n{signer or store}" + (f"\n{store}" if signer and signer != store else "")
     return "\n\n".join([*body, sign])

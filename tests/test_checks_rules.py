@@ -63,6 +63,33 @@ def case(**updates: Any) -> Case:
     return Case.model_validate(data)
 
 
+RETRACTION = """Dear Ms Albers,
+
+We are the Amazon store Hexin Kitchen EU on amazon.de. We are writing about complaint 9904512786 about ASIN B0DQ4R7TZ2 (garlic press).
+
+Our German title used the word Hansefeld to describe our own garlic press. On 3 September 2026 we removed the word from the title and the search terms.
+
+If you are satisfied with this, we kindly ask you to send Amazon a retraction of complaint 9904512786 through Brand Registry.
+
+Kind regards,
+Zhao Min
+Hexin Kitchen EU
+"""
+
+SUPPLIER = """Dear Ms Chen,
+
+We are the Amazon store Brightpath Home on amazon.com. Amazon has asked us to show where we bought ASINs B0CT8RW4KD and B0CT8SZ9MF.
+
+Please send us your invoices for these products dated within the 365 days before Amazon's notice, with the names and addresses of both companies and the quantities on each, and your phone number, e-mail address and website so that Amazon can verify them.
+
+Kind regards,
+Daniel Reyes
+Brightpath Home
+"""
+
+RR, SDR, RFU = LetterKind.retraction_request, LetterKind.supplier_document_request, LetterKind.retraction_follow_up
+
+
 def edit(old: str, new: str, text: str = BASE) -> str:
     assert old in text, f"test bug: {old!r} not in the letter"
     return text.replace(old, new, 1)
@@ -169,6 +196,11 @@ FIRE: dict[str, S] = {
     "evidence.unaccepted_kind": s(BASE, case(evidence=[*BASE_CASE["evidence"], {**INVOICE, "kind": "pro_forma_invoice"}])),
     "boilerplate.corpus_overlap": s(BASE.replace("Brightwell Outdoor Supply", "Fernway Garden Tools"), corpus=[SimpleNamespace(id="example-weekend", english=BASE, path=Path("example.md"))]),
     "boilerplate.stock_phrase": s(add_measure("3. We will more aggressively monitor our performance metrics every Monday, led by our operations manager.")),
+    "outgoing.unmade_admission": s(edit("Our German title used", "We admit that we infringed your trademark: our German title used", RETRACTION), kind=RR),
+    "outgoing.legal_posturing": s(edit("If you are satisfied", "This was a frivolous complaint. If you are satisfied", RETRACTION), kind=RFU),
+    "outgoing.no_retraction_request": s(edit("we kindly ask you to send Amazon a retraction of complaint 9904512786 through Brand Registry", "please tell us", RETRACTION), kind=RR),
+    "outgoing.no_complaint_id": s(RETRACTION.replace("complaint 9904512786", "your complaint"), kind=RR),
+    "outgoing.supplier_requirements": s(edit(" with the names and addresses of both companies and the quantities on each,", "", SUPPLIER), kind=SDR),
 }
 
 UNRELATED = SimpleNamespace(id="other", english=BUYER * 3, path=Path("other.md"))
@@ -245,6 +277,13 @@ QUIET: dict[str, S] = {
     "evidence.unaccepted_kind": s(edit("The weekend dispatch rota is attached.", "The removal order confirmation and the weekend dispatch rota are attached."), case(violation_type="inauthentic", evidence=[*BASE_CASE["evidence"], {**INVOICE, "file": "ev-2026-0412.pdf"}])),
     "boilerplate.corpus_overlap": s(BASE, corpus=[UNRELATED]),
     "boilerplate.stock_phrase": s(BASE),
+    # The seller's own words in the case admit it: the letter may repeat them.
+    "outgoing.unmade_admission": s(edit("Our German title used", "We infringed your trademark: our German title used", RETRACTION),
+                                   Case.model_validate({"letter_kind": "retraction_request", "root_causes": [{"id": "rc1", "text": "We infringed the Hansefeld trademark in our German title"}]}), kind=RR),
+    "outgoing.legal_posturing": s(RETRACTION, kind=RR),
+    "outgoing.no_retraction_request": s(RETRACTION, kind=RR),
+    "outgoing.no_complaint_id": s(RETRACTION, kind=RR),
+    "outgoing.supplier_requirements": s(SUPPLIER, kind=SDR),
 }
 
 

@@ -27,7 +27,7 @@ from appealagent.interview import progress as progress_file
 from appealagent.interview.answer_types import parse_yes_no
 from appealagent.interview.askers import AnswerFileValue, AnswersFileAsker, Asker, Prompt, Translator
 from appealagent.interview.flow import Interview
-from appealagent.interview.plan import answer_keys, load_common
+from appealagent.interview.plan import answer_keys, load_common, suggestions
 from appealagent.interview.progress import Progress, new_progress
 from appealagent.interview.wording import error_text, ui
 from appealagent.model.case import Case, ViolationType, has_cjk
@@ -335,6 +335,8 @@ def _offer_draft(iv: Interview, case: Case, out: Path, lang: str, interactive: b
     if wanted:
         _draft(case, iv)
     iv.asker.say(ui("next_command", lang, command=command))
+    for line in suggestions(case, shlex.quote(str(out)), lang):  # an IP notice: the retraction request beside the appeal
+        iv.asker.say(line)
     iv.asker.say(ui("after_sending", lang, path=shlex.quote(str(out))))  # the loop after Amazon answers (README: revise)
 
 

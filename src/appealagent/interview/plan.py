@@ -18,13 +18,33 @@ from appealagent.interview.loading import item_questions, load_common, load_set,
 from appealagent.interview.paths import field_info, list_model
 from appealagent.interview.schema import Bi, Common, FollowUp, Option, Question, QuestionDataError, QuestionSet
 from appealagent.interview.steps import Section
-from appealagent.model.case import Case, ViolationType
+from appealagent.interview.wording import ui
+from appealagent.model.case import Case, LetterKind, ViolationType
+from appealagent.model.kinds import is_appeal, suggested_kinds
+from appealagent.model.kinds import label as kind_label
 
 __all__ = [
     "AnswerKey", "Bi", "Common", "FollowUp", "Option", "Question", "QuestionDataError", "QuestionSet",
     "answer_keys", "check_question", "item_questions", "load_common", "load_set", "options_for",
-    "questions_for", "set_for", "set_index", "set_names", "validate_all", "validate_flow",
+    "questions_for", "set_for", "set_index", "set_names", "suggestions", "validate_all", "validate_flow",
 ]
+
+
+def suggestions(case: Case, case_path: str, lang: str = "en") -> list[str]:
+    """The other letters this case can draft, each as a line with its command (an IP case: the retraction request).
+
+    One case serves every letter of a suspension: `draft --kind KIND CASE.json` drafts it,
+    so the seller answers the rights owner's, the supplier's and Amazon's questions once.
+    """
+    if not is_appeal(case.letter_kind):
+        return []
+    vtype = case.violation_type.value if case.violation_type else None
+    kinds = list(suggested_kinds(vtype))
+    owner = case.notification.rights_owner
+    if LetterKind.retraction_request in kinds and owner is not None and owner.contacted_on is not None:
+        kinds.append(LetterKind.retraction_follow_up)  # already asked once: the follow-up is the next letter
+    return [ui("also_draft", lang, letter=kind_label(k, lang), command=f"appealagent draft {case_path} --kind {k.value} -o {k.value}.txt")
+            for k in kinds]
 
 
 def questions_for(violation_type: str | None) -> list[tuple[Section, list[Question]]]:

@@ -83,3 +83,16 @@ def headings(kind: LetterKind | str) -> tuple[str, str, str]:
     found = wording(kind) or _table()[DEFAULT_KIND.value]
     first, second, third = found["headings"]
     return str(first), str(second), str(third)
+
+
+def suggested_kinds(violation_type: str | None) -> tuple[LetterKind, ...]:
+    """The letters that go with an appeal of this violation type (kinds.yaml `suggested_for`)."""
+    if not violation_type:
+        return ()
+    return tuple(LetterKind(k) for k, v in _table().items() if violation_type in v.get("suggested_for", ()))
+
+
+def label(kind: LetterKind | str, lang: str = "en") -> str:
+    """How people are told the kind's name (kinds.yaml `label`), else its value."""
+    found = _table().get(_key(kind), {}).get("label") or {}
+    return str(found.get(lang) or found.get("en") or _key(kind))

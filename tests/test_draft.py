@@ -237,12 +237,21 @@ def test_a_claim_response_without_its_order_says_so(tmp_path):
     assert "[TO COMPLETE: order ID]" in result.stdout
 
 
-def test_buyer_messages_point_to_the_corpus(tmp_path):
+def test_corpus_only_kinds_point_to_the_corpus(tmp_path):
+    # Issue 17: buyer messages are drafted now; the rights-owner letter templates stay corpus-only.
     path = tmp_path / "msg.json"
-    path.write_text(json.dumps({"letter_kind": "buyer_message", "marketplace": "US"}))
+    path.write_text(json.dumps({"letter_kind": "rights_owner_letter", "marketplace": "US"}))
     result = runner.invoke(app, ["draft", "--engine", "offline", str(path)])
     assert result.exit_code == 2
-    assert "corpus search --kind buyer_message" in result.stderr
+    assert "corpus search --kind rights_owner_letter" in result.stderr
+
+
+def test_a_buyer_message_needs_its_situation(tmp_path):
+    path = tmp_path / "msg.json"
+    path.write_text(json.dumps({"letter_kind": "buyer_message", "marketplace": "US", "seller": {"store_name": "Shop"}}))
+    result = runner.invoke(app, ["draft", "--engine", "offline", str(path)])
+    assert result.exit_code == 2
+    assert "topic: a buyer message needs one of unpaid_order_reminder" in result.stderr
 
 
 # ---- the engine seam ---------------------------------------------------------------------------

@@ -197,6 +197,8 @@ def test_english_trademark_interview_pasted_notice_with_interrupt_and_resume(tmp
     answer(child, "brand", "VORTEXA")
     answer(child, "ip_reference", "")
     answer_lines(child, "complaint_ids", [])  # Enter keeps the complaint IDs from the notice
+    answer(child, "retraction_contact", "")  # optional: whom the retraction request greets
+    answer(child, "retraction_asked_on", "")
     answer(child, "route", "1")
     answer(child, "causes", "1,2")
     answer_lines(child, "causes.own", [])

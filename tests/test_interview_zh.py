@@ -54,6 +54,8 @@ def _chinese_answers(child: pexpect.spawn, *, type_english: bool) -> None:
     answer(child, "asins", "")
     answer(child, "orders", "")
     answer(child, "what_happened", "10月20日账户因两款蓝牙耳机的不真实投诉被停用")  # notes for the writer: no English needed
+    answer(child, "supplier_name", "")  # optional: the supplier document request's addressee
+    answer(child, "supplier_contact", "")
     answer(child, "causes", "1,2")
     answer_lines(child, "causes.own", [])
     zh("causes.unauthorised_source.detail", "2026年8月我们从深圳一家批发商采购了200副耳机,它不是品牌授权经销商",
@@ -153,7 +155,7 @@ def test_chinese_interview_with_the_stub_translating_needs_no_typed_english(tmp_
 def test_resume_asks_for_the_english_left_for_later(tmp_path: Path) -> None:
     child = spawn(["interview", "--lang", "zh", "--notice", str(NOTICE)], tmp_path)
     for key, text in [("violation_type", ""), ("marketplace", ""), ("scope", "1"), ("notice_date", ""), ("deadline", ""),
-                      ("asins", ""), ("orders", ""), ("what_happened", "10月20日账户被停用")]:
+                      ("asins", ""), ("orders", ""), ("what_happened", "10月20日账户被停用"), ("supplier_name", ""), ("supplier_contact", "")]:
         answer(child, key, text)
     answer(child, "causes", "2")
     answer_lines(child, "causes.own", [])

@@ -183,10 +183,9 @@ def draft(
     from appealagent.files import atomic_write, load_model
     from appealagent.letters.render import Format
     from appealagent.model.case import Case
+    from appealagent.model.enums import LetterKind
     from appealagent.pipeline import draft_case
     from appealagent.settings import ConfigFileError, load_settings
-
-    from appealagent.model.enums import LetterKind
 
     out_kind = choice(OutputFormat, fmt, "--format")
     letter_kind = choice(LetterKind, kind, "--kind")

@@ -27,6 +27,10 @@ from appealagent.evals.scorers import (
     score_all,
     ungrounded_specifics,
 )
+from appealagent.catalog.datafiles import load_yaml
+from appealagent.checks import data as check_data
+from appealagent.checks import run_checks
+from appealagent.model import kinds
 from appealagent.model.case import AppealRoute, LetterKind, ViolationType, has_cjk, missing_for_draft
 from appealagent.paths import evals_dir, fewshot_dir
 
@@ -35,6 +39,10 @@ SAMPLES = load_dataset()
 BY_ID = {s.id: s for s in SAMPLES}
 LATEST_DATE = dt.date(2026, 11, 20)
 HEADINGS = ("Root cause", "Corrective actions taken", "Preventive measures")
+APPEALS = [s for s in SAMPLES if kinds.is_appeal(s.case.letter_kind)]
+OTHERS = [s for s in SAMPLES if not kinds.is_appeal(s.case.letter_kind)]
+NEW_KINDS = (LetterKind.retraction_request, LetterKind.retraction_follow_up, LetterKind.supplier_document_request, LetterKind.buyer_message)
+REFERENCE_WORDS = load_yaml("evals/scoring.yaml")["reference_words"]
 
 
 def sample(prefix: str):
@@ -72,13 +80,16 @@ def test_first_sixteen_cases_cover_the_brief():
 def test_case_is_complete(s):
     case = s.case
     assert missing_for_draft(case) == []
-    assert case.letter_kind in {LetterKind.account_appeal, LetterKind.listing_appeal}
+    assert kinds.is_drafted(case.letter_kind), case.letter_kind
+    assert case.case_id == f"eval-{s.id[:2]}" and case.marketplace and case.violation_type
     for i, rc in enumerate(case.root_causes):
         assert rc.id, f"root_causes[{i}] needs an id"
-        assert any(not a.addresses or rc.id in a.addresses for a in case.corrective_actions), f"{rc.id}: no corrective action"
-        assert any(not m.addresses or rc.id in m.addresses for m in case.preventive_measures), f"{rc.id}: no preventive measure"
         if has_cjk(rc.text):
             assert rc.text_en
+        if not kinds.is_appeal(case.letter_kind):
+            continue  # the letters around an appeal need not answer every cause (kinds.yaml slots)
+        assert any(not a.addresses or rc.id in a.addresses for a in case.corrective_actions), f"{rc.id}: no corrective action"
+        assert any(not m.addresses or rc.id in m.addresses for m in case.preventive_measures), f"{rc.id}: no preventive measure"
     for a in case.corrective_actions:
         assert a.done_on and a.who, a.text
         assert a.english(), a.text
@@ -99,11 +110,13 @@ def test_dates_are_fictional_and_not_after_the_cutoff(s):
         assert asin == asin.upper()
 
 
-@pytest.mark.parametrize("s", SAMPLES, ids=lambda s: s.id)
+@pytest.mark.parametrize("s", APPEALS, ids=lambda s: s.id)
 def test_reference_follows_the_standard(s):
     text = s.reference
     n = len(text.split())
-    assert 350 <= n <= 700, f"{n} words"
+    low, high = REFERENCE_WORDS[s.case.letter_kind.value]
+    assert (low, high) == (350, 700)  # the appeal standard of evals/README.md
+    assert low <= n <= high, f"{n} words"
     assert text.startswith("Dear Seller Performance Team,")
     lines = [line.strip() for line in text.splitlines()]
     positions = [lines.index(h) for h in HEADINGS]
@@ -112,12 +125,73 @@ def test_reference_follows_the_standard(s):
     assert s.case.seller.store_name in text
     if s.case.seller.login_email:
         assert s.case.seller.login_email in text
-    # The reference meets its own expectations: every required fact, no forbidden phrase, nothing ungrounded.
-    scores = score_all(s, Output(letter=text, engine="reference"), ["structure", "fact_recall", "forbidden_found", "grounding_errors"])
-    assert scores["structure"].value == 1.0
+    _reference_meets_its_expectations(s)
+
+
+def _reference_meets_its_expectations(s) -> None:
+    """The reference scores 1.0 on its own expectations: every required fact, no forbidden phrase, nothing ungrounded."""
+    scores = score_all(s, Output(letter=s.reference, engine="reference"), ["structure", "fact_recall", "forbidden_found", "grounding_errors"])
+    assert scores["structure"].value == 1.0, scores["structure"].details
     assert scores["fact_recall"].value == 1.0, scores["fact_recall"].details
     assert scores["forbidden_found"].value == 0, scores["forbidden_found"].details
     assert scores["grounding_errors"].value == 0, scores["grounding_errors"].details
+
+
+def _greetings(case) -> list[re.Pattern[str]]:
+    """The greeting lines kinds.yaml allows for this case's kind (a buyer message: also its topic's own)."""
+    entry = kinds.wording(case.letter_kind) or {}
+    templates = [entry.get("greeting"), entry.get("greeting_fallback")]
+    if case.letter_kind == LetterKind.buyer_message:
+        templates.append(load_yaml("wording/buyer_messages.yaml")[case.topic].get("greeting"))
+    return [re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(t)) + "$") for t in templates if t]
+
+
+@pytest.mark.parametrize("s", OTHERS, ids=lambda s: s.id)
+def test_reference_of_another_kind_follows_its_kind(s):
+    """Retraction requests, follow-ups, supplier requests, buyer messages: the same standard, per kind (kinds.yaml)."""
+    text, kind = s.reference, s.case.letter_kind
+    n = len(text.split())
+    low, high = REFERENCE_WORDS[kind.value]
+    assert low <= n <= high, f"{n} words for a {kind.value} ({low}-{high})"
+    first = text.splitlines()[0]
+    assert any(p.match(first) for p in _greetings(s.case)), f"greeting {first!r} is not one of {kind.value}'s"
+    lines = [line.strip() for line in text.splitlines()]
+    expected = kinds.parts(kind)
+    present = [lines.index(h) for _, h, required in expected if h in lines]
+    assert present == sorted(present) and all(p > 0 for p in present)
+    for _, heading, required in expected:
+        assert heading in lines or not required, f"missing the heading {heading!r}"
+    if not expected:  # a message: plain paragraphs, no numbered items
+        assert not any(re.match(r"^\d+\.\s", line) for line in lines), "numbered items in a message"
+    assert "[TO COMPLETE" not in text and not has_cjk(text)
+    assert s.case.seller.store_name in text
+    if kinds.audience(kind) == "amazon" and s.case.seller.login_email:
+        assert s.case.seller.login_email in text
+    _reference_meets_its_expectations(s)
+    report = run_checks(text, case=s.case)
+    assert report.errors == 0, [f"{f.rule_id}: {f.message}" for f in report.findings]
+
+
+def test_reference_length_bands_sit_inside_the_checks_ranges():
+    """One standard per kind: the eval's band for references lies where the length checks raise nothing."""
+    checks = check_data.load("length")["words"]
+    assert set(REFERENCE_WORDS) == {k.value for k in kinds.drafted_kinds()}
+    for kind, (low, high) in REFERENCE_WORDS.items():
+        assert checks[kind]["warn_below"] <= low < high <= checks[kind]["warn_above"], kind
+
+
+def test_cases_cover_the_letters_around_the_appeal():
+    """At least four cases per new kind, in variety: marketplaces, violation types, topics, answers in Chinese."""
+    by_kind = {k: [s.case for s in SAMPLES if s.case.letter_kind == k] for k in NEW_KINDS}
+    for kind, cases in by_kind.items():
+        assert len(cases) >= 4, kind
+        assert len({c.marketplace for c in cases}) >= 4, kind
+    retraction = by_kind[LetterKind.retraction_request] + by_kind[LetterKind.retraction_follow_up]
+    assert {c.violation_type for c in retraction} == {ViolationType.trademark, ViolationType.copyright, ViolationType.patent}
+    assert {c.violation_type for c in by_kind[LetterKind.supplier_document_request]} == {ViolationType.inauthentic, ViolationType.used_sold_as_new}
+    assert len({c.topic for c in by_kind[LetterKind.buyer_message]}) >= 4
+    chinese = [c for c in retraction + by_kind[LetterKind.supplier_document_request] if any(has_cjk(rc.text) and rc.text_en for rc in c.root_causes)]
+    assert len(chinese) >= 2
 
 
 @pytest.mark.parametrize("s", SAMPLES, ids=lambda s: s.id)
@@ -187,6 +261,52 @@ def test_structure_finds_parts_in_order_and_flags_missing_or_swapped():
     score = score_all(s, Output(swapped, "x"), ["structure"])["structure"]
     assert score.value == pytest.approx(1 / 3) and any("out of order" in d for d in score.details)
     assert score_all(s, Output("Dear team, we fixed it.", "x"), ["structure"])["structure"].value == 0.0
+
+
+def _structure(s, letter: str):
+    return score_all(s, Output(letter, "x"), ["structure"])["structure"]
+
+
+def test_structure_follows_each_kinds_parts():
+    """Per kind (model/kinds.py): required parts present, optional parts counted when there, all in order."""
+    retraction = sample("34_")  # What happened (optional), What we have done (required), What we have changed (optional)
+    ref = retraction.reference
+    assert _structure(retraction, ref).value == 1.0
+    # An optional part left out still scores 1.0; the required one left out does not.
+    no_measures = ref.split("\nWhat we have changed\n")[0] + "\n\n" + ref.split("\n\n")[-1]
+    assert _structure(retraction, no_measures).value == 1.0
+    start, end = ref.index("What we have done\n"), ref.index("What we have changed\n")
+    no_actions = ref[:start] + ref[end:]
+    score = _structure(retraction, no_actions)
+    assert score.value == pytest.approx(2 / 3) and "missing or empty: What we have done" in score.details
+    swapped = ref[: ref.index("What happened\n")] + ref[start:end] + "\n" + ref[ref.index("What happened\n"):start] + ref[end:]
+    score = _structure(retraction, swapped)
+    assert score.value == pytest.approx(2 / 3) and any("out of order" in d for d in score.details)
+    # An appeal's headings are not a retraction request's, nor a supplier request's.
+    assert _structure(retraction, sample("09_").reference).value == 0.0
+    supplier = sample("42_")
+    assert _structure(supplier, supplier.reference).value == 1.0
+    assert _structure(supplier, sample("01_").reference).value == 0.0
+    assert _structure(supplier, supplier.reference.replace("\nThe products concerned\n", "\n")).value == pytest.approx(2 / 3)
+    follow_up = sample("38_")  # only What we have done
+    assert _structure(follow_up, follow_up.reference).value == 1.0
+    assert _structure(follow_up, follow_up.reference.replace("\nWhat we have done\n", "\n")).value == 0.0
+
+
+def test_structure_of_a_message_is_one_message_without_headings():
+    message = sample("46_")
+    assert _structure(message, message.reference).value == 1.0
+    sectioned = message.reference.replace("\n\nWe can send", "\n\nCorrective actions taken\n\nWe can send")
+    score = _structure(message, sectioned)
+    assert score.value == 0.0 and score.details == ["heading in a buyer_message: Corrective actions taken"]
+    assert _structure(message, "Hello").value == 0.0
+
+
+def test_appeal_headings_of_kinds_yaml_are_found_by_the_scorer():
+    """The scorer's own heading finder knows the headings the appeal kinds are rendered with."""
+    for kind in kinds.appeal_kinds():
+        found = [p for p, _ in find_sections("\n".join(f"{h}\nsome text here" for h in kinds.headings(kind)))]
+        assert found == ["root_cause", "corrective_actions", "preventive_measures"], kind
 
 
 def test_fact_recall_and_forbidden_count_what_is_there():
@@ -275,6 +395,7 @@ def test_offline_eval_meets_the_done_criteria(offline_run):
         assert r.value("structure") == 1.0, r.id
         assert r.value("grounding_errors") == 0, (r.id, r.scores["grounding_errors"].details)
         assert r.value("forbidden_found") == 0, (r.id, r.scores["forbidden_found"].details)
+        assert r.value("check_errors") == 0, (r.id, r.scores["check_errors"].details)  # every case drafts to a ready letter
     assert overall["fact_recall"].mean >= 0.95
 
 

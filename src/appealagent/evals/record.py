@@ -9,6 +9,10 @@ any other by replaying it through the LLM engine.
 
     python -m appealagent.evals.record                 # every case with no recording yet
     python -m appealagent.evals.record 17 18 --force   # these cases, overwriting
+
+Cases of a letter kind the LLM engine does not draft (`supports()`, from kinds.yaml `llm`)
+get no recording: their reply would have a shape no engine asks for. They are named and
+skipped, and picked up once the engine drafts their kind.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from appealagent.engines.registry import get_engine
 from appealagent.errors import AppealAgentError, InputError
 from appealagent.evals.dataset import Sample, load_dataset, resolve_cases_dir
 from appealagent.evals.replay import recordings_dir_for
@@ -92,7 +97,12 @@ def write_recordings(cases: Path | None, ids: list[str], force: bool) -> list[Pa
     cases_dir = resolve_cases_dir(cases)
     folder = recordings_dir_for(cases_dir)
     written = []
+    llm = get_engine("llm")
     for sample in load_dataset(cases, ids or None):
+        if not llm.supports(sample.case.letter_kind):
+            if ids:
+                print(f"{sample.id}: skipped, the LLM engine does not draft {sample.case.letter_kind.value} letters yet", file=sys.stderr)
+            continue
         path = folder / f"{sample.id}.json"
         if path.exists() and not force:
             if ids:

@@ -7,7 +7,9 @@ fact extraction would agree with the drafter's mistakes. Section headings,
 fact extraction and ROUGE-L are therefore written here, small and separate.
 Scoring data (tolerances, headings, Amazon's published targets) lives in
 `data/evals/scoring.yaml`. The deterministic checks are a separate module, so
-the check scorers call `appealagent.checks.run_checks`.
+the check scorers call `appealagent.checks.run_checks`. What a letter's parts are is
+not the scorer's to decide: the structure scorer asks `model.kinds` (the one list of
+letter kinds) which parts and headings each kind has, and finds them itself.
 
 The grounding scorer keeps its own, independent fact extractor on purpose, apart
 from the pipeline's facts layer (`appealagent.facts`, used by the LLM loop's
@@ -32,6 +34,9 @@ from appealagent.checks import run_checks
 from appealagent.checks.model import CheckReport
 from appealagent.corpus.retrieval import retrieve
 from appealagent.evals.dataset import Sample, case_json_text
+from appealagent.model.enums import LetterKind
+from appealagent.model.kinds import is_appeal
+from appealagent.model.kinds import parts as kind_parts
 
 
 @dataclass
@@ -161,9 +166,23 @@ def _longest_ordered_run(indexes: list[int]) -> int:
     return max(best, default=0)
 
 
-@scorer("structure")
-def structure(sample: Sample, output: Output) -> Score:
-    sections = [(p, b) for p, b in find_sections(output.letter) if len(words(b)) >= 3]
+def kind_sections(letter: str, kind: LetterKind | str) -> list[tuple[str, str]]:
+    """(slot, body) for each line that is one of this kind's own headings (data/wording/kinds.yaml), in order."""
+    names = {_HEADING_NOISE.sub("", heading).strip().casefold(): slot for slot, heading, _ in kind_parts(kind)}
+    found: list[tuple[str, list[str]]] = []
+    for line in letter.splitlines():
+        stripped = line.strip()
+        slot = names.get(_HEADING_NOISE.sub("", stripped).strip().casefold()) if stripped and len(stripped) <= 80 else None
+        if slot is not None:
+            found.append((slot, []))
+        elif found:
+            found[-1][1].append(line)
+    return [(slot, "\n".join(body).strip()) for slot, body in found]
+
+
+def _appeal_structure(letter: str) -> Score:
+    """An appeal: Amazon's three parts, found under any of their usual headings (scoring.yaml)."""
+    sections = [(p, b) for p, b in find_sections(letter) if len(words(b)) >= 3]
     seen: list[str] = []
     for part, _ in sections:
         if part not in seen:
@@ -174,6 +193,44 @@ def structure(sample: Sample, output: Output) -> Score:
     if not missing and in_order < 3:
         details.append("parts out of order: " + " → ".join(seen))
     return Score(in_order / 3, f"{in_order}/3 parts in order", details)
+
+
+def _message_structure(letter: str, kind: LetterKind) -> Score:
+    """A kind with no numbered parts (a buyer message): one plain message, no section headings."""
+    headed = [line.strip() for line in letter.splitlines() if heading_part(line) is not None]
+    body = len(words(letter))
+    if headed:
+        return Score(0.0, "section headings in a message", [f"heading in a {kind.value}: {h}" for h in headed])
+    if body < 3:
+        return Score(0.0, "empty message", ["missing or empty: message"])
+    return Score(1.0, "one message without section headings")
+
+
+def _kind_structure(letter: str, kind: LetterKind) -> Score:
+    """Any other kind: its own headings (kinds.yaml), the required ones present, all non-empty and in order."""
+    expected = kind_parts(kind)
+    if not expected:
+        return _message_structure(letter, kind)
+    order = [slot for slot, _, _ in expected]
+    label = {slot: heading for slot, heading, _ in expected}
+    seen: list[str] = []
+    for slot, body in kind_sections(letter, kind):
+        if len(words(body)) >= 3 and slot not in seen:
+            seen.append(slot)
+    considered = [slot for slot, _, required in expected if required or slot in seen]
+    in_order = _longest_ordered_run([order.index(s) for s in seen])
+    details = [f"missing or empty: {label[s]}" for s in considered if s not in seen]
+    if len(seen) == len(considered) and in_order < len(considered):
+        details.append("parts out of order: " + " → ".join(label[s] for s in seen))
+    return Score(in_order / len(considered), f"{in_order}/{len(considered)} parts in order", details)
+
+
+@scorer("structure")
+def structure(sample: Sample, output: Output) -> Score:
+    kind = sample.case.letter_kind
+    if is_appeal(kind):
+        return _appeal_structure(output.letter)
+    return _kind_structure(output.letter, kind)
 
 
 # ---- facts -----------------------------------------------------------------------------------

@@ -96,3 +96,19 @@ def label(kind: LetterKind | str, lang: str = "en") -> str:
     """How people are told the kind's name (kinds.yaml `label`), else its value."""
     found = _table().get(_key(kind), {}).get("label") or {}
     return str(found.get(lang) or found.get("en") or _key(kind))
+
+
+APPEAL_SLOTS = ("root_causes", "corrective_actions", "preventive_measures")
+
+
+def parts(kind: LetterKind | str) -> tuple[tuple[str, str, bool], ...]:
+    """(slot, heading, required) for each numbered part a letter of this kind can have, in order.
+
+    A slot of "none" is no part; a part not in `required_parts` is left out when the case has
+    nothing for it (kinds.yaml). A kind with no slots (appeals, claims, feedback reports) has the
+    appeal's three. A buyer message has no parts at all.
+    """
+    entry = wording(kind) or _table()[DEFAULT_KIND.value]
+    slots = tuple(str(s) for s in entry.get("slots", APPEAL_SLOTS))
+    required = {str(s) for s in entry.get("required_parts", slots)}
+    return tuple((slot, heading, slot in required) for slot, heading in zip(slots, headings(kind), strict=True) if slot != "none")

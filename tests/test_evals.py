@@ -14,6 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from appealagent.catalog.datafiles import load_yaml
+from appealagent.checks import data as check_data
+from appealagent.checks import run_checks
 from appealagent.cli import app
 from appealagent.engines.offline import draft_offline
 from appealagent.evals import baseline as bl
@@ -27,9 +30,6 @@ from appealagent.evals.scorers import (
     score_all,
     ungrounded_specifics,
 )
-from appealagent.catalog.datafiles import load_yaml
-from appealagent.checks import data as check_data
-from appealagent.checks import run_checks
 from appealagent.model import kinds
 from appealagent.model.case import AppealRoute, LetterKind, ViolationType, has_cjk, missing_for_draft
 from appealagent.paths import evals_dir, fewshot_dir

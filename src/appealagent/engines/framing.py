@@ -104,7 +104,8 @@ FACTS: dict[str, Callable[[Case], str | None]] = {
     "domain": lambda c: c.domain,
     "signer": lambda c: c.seller.contact_name or c.seller.legal_name or c.seller.store_name,
     "notice_date": lambda c: fmt_date(c.notification.date) if c.notification.date else None,
-    "deadline": lambda c: fmt_date(c.notification.deadline) if c.notification.deadline else _english(c.notification.deadline_text),
+    # "by 6 November 2026" for a date; a deadline only given as words ("within 17 days") is written as given.
+    "deadline": lambda c: f"by {fmt_date(c.notification.deadline)}" if c.notification.deadline else _english(c.notification.deadline_text),
     "complaint_ids": lambda c: join_and(c.notification.complaint_ids) if c.notification.complaint_ids else None,
     "asin_list": _asin_list,
     "asin_subject": lambda c: _asin_list(c) or "the products concerned",

@@ -50,7 +50,7 @@ class Replayer:
 def replayed():
     replayer = Replayer()
     with StubServer(default=replayer) as stub:
-        settings = load_settings(base_url=stub.url, model="stub-model", runlog=False, max_attempts=1)
+        settings = load_settings(base_url=stub.url, model="stub-model", runlog=False, max_attempts=1, style="author")  # recordings are author replies
         run = run_eval(RECORDED, llm_solver(settings, origin="hand-written", before=replayer.select), engine="llm-replay", origin="hand-written")
         yield run, stub
 

@@ -29,6 +29,7 @@ DUMMY_KEY = "sk-no-key-needed"
 
 OutputMode = Literal["json_schema", "tools", "json_object"]
 TokenParam = Literal["auto", "max_tokens", "max_completion_tokens"]
+DraftStyle = Literal["editor", "author"]
 
 
 def config_file() -> Path:
@@ -70,6 +71,11 @@ class Settings(BaseSettings):
         "json_schema",
         validation_alias=AliasChoices("APPEALAGENT_OUTPUT_MODE", "APPEALAGENT_MODE", "output_mode", "mode"),
         description="json_schema (strict response_format), tools (function call) or json_object.",
+    )
+    style: DraftStyle = Field(
+        "editor",
+        validation_alias=AliasChoices("APPEALAGENT_STYLE", "style"),
+        description="How the LLM engine drafts: editor (the model edits the offline letter; small and local models) or author (it writes the letter; strong models).",
     )
     timeout: float = Field(60.0, gt=0, description="Seconds to wait for one reply.")
     temperature: float | None = Field(0.2, description="Sampling temperature; 'none' to omit it (reasoning models).")

@@ -132,7 +132,8 @@ def eval_command(
                 partial = True
             recs = load_recordings(rec_dir, [s.id for s in samples])
             server = stack.enter_context(ReplayServer(recs))
-            settings = load_settings(base_url=server.url, model="replay", runlog=False, max_attempts=1, timeout=30.0, redact=True)
+            # The recordings are whole letters a model wrote: author-style replies.
+            settings = load_settings(base_url=server.url, model="replay", runlog=False, max_attempts=1, timeout=30.0, redact=True, style="author")
             by_id = {s.id: s for s in samples}
             solver = llm_solver(settings, origin=origin, before=lambda s: server.select(s.id, by_id[s.id].case.seller.store_name))
 

@@ -50,7 +50,7 @@ class PromptBuild:
 
 
 @cache
-def _schema_json() -> str:
+def schema_json() -> str:
     schema = AppealDraft.model_json_schema()
     schema["additionalProperties"] = False
     schema["required"] = list(schema["properties"])
@@ -59,7 +59,7 @@ def _schema_json() -> str:
 
 def output_schema() -> Body:
     """AppealDraft's JSON Schema in the strict form OpenAI's structured outputs accept (a fresh copy)."""
-    schema: Body = json.loads(_schema_json())
+    schema: Body = json.loads(schema_json())
     return schema
 
 
@@ -113,7 +113,7 @@ def build_request(case: Case, settings: Settings, redactor: Redactor, letters: l
         "metric_targets": _metric_targets(case),
         "letter_language": LANGUAGE_NAMES.get(case.letter_language, "English"),
         "output_mode": settings.output_mode,
-        "output_schema": _schema_json(),
+        "output_schema": schema_json(),
         "missing": missing_for_draft(case),
     }
     budget = settings.prompt_chars

@@ -233,7 +233,7 @@ def test_live_run_with_judge_against_a_stub_model(tmp_path):
         result = runner.invoke(app, ["eval", "--engine", "llm", "--live", "--judge", "--base-url", stub.url, "--cases", str(root), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["engine"] == "llm-live" and data["origin"] == "live"
+    assert data["engine"] == "llm-live-editor" and data["origin"] == "live"  # a live run names its style (issue 18)
     scores = data["cases"][0]["scores"]
     assert scores["judge"]["value"] == pytest.approx((4.6 - 1) / 4)
     assert scores["fact_recall"]["value"] == 1.0 and scores["grounding_errors"]["value"] == 0

@@ -97,6 +97,7 @@ def draft(
     no_check: bool = typer.Option(False, "--no-check", help="Skip the deterministic checks."),
     model: str | None = typer.Option(None, "-m", "--model", help="LLM model name (env APPEALAGENT_MODEL)."),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)."),
+    style: str | None = typer.Option(None, "--style", help="How the LLM engine drafts: editor (default; the model edits the offline letter, for small and local models) or author (the model writes it, for strong models). Env APPEALAGENT_STYLE."),
     mode: str | None = typer.Option(None, "--mode", help="Structured output: json_schema (default), tools, or json_object for servers without json_schema."),
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds to wait for one LLM reply."),
     examples: int | None = typer.Option(None, "-k", "--examples", help="Corpus letters to show the model (default 3)."),
@@ -145,10 +146,12 @@ def draft(
     if engine not in engine_names():
         raise InputError(f"--engine: {engine!r} is not one of {', '.join(engine_names())}")
     validate_request(engine, explain)
+    if style is not None and style not in {"editor", "author"}:
+        raise InputError(f"--style: {style!r} is not one of editor, author")
     if mode is not None and mode not in {"json_schema", "tools", "json_object"}:
         raise InputError(f"--mode: {mode!r} is not one of json_schema, tools, json_object")
     settings = load_settings(
-        model=model, base_url=base_url, output_mode=mode, timeout=timeout, examples=examples,
+        model=model, base_url=base_url, style=style, output_mode=mode, timeout=timeout, examples=examples,
         redact=redact, send_openai_key_to_base_url=True if send_key else None, jobs=jobs,
     )
     setup_logging(verbose, settings)

@@ -58,6 +58,16 @@ def common_words() -> frozenset[str]:
     return frozenset(w.lower() for letter in letters for w in _WORD.findall(letter.english))
 
 
+NAME_PLACEHOLDERS = ("[NAME]", "[STORE]", "[PLACE]", "[COMPANY]")
+
+
+@cache
+def placeholder_re() -> re.Pattern[str]:
+    """Any placeholder masking can write: a draft holding one copied it from a reference letter."""
+    every = sorted({*rules().fact_placeholders.values(), *NAME_PLACEHOLDERS})
+    return re.compile("|".join(re.escape(p) for p in every))
+
+
 def _mask_facts(text: str, r: MaskRules) -> str:
     found, _ = scan(text)
     out, pos = [], 0
@@ -75,13 +85,13 @@ def _name_kind(text: str, start: int, words: list[str], r: MaskRules) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     if any(before.rstrip().endswith(label.rstrip()) for label in r.store_labels):
-        return "[STORE]"
+        return NAME_PLACEHOLDERS[1]
     if words[-1] in r.company_endings:
-        return "[COMPANY]"
+        return NAME_PLACEHOLDERS[3]
     previous = re.findall(r"[A-Za-z]+", text[max(0, start - 12) : start])
     if previous and previous[-1] in r.place_cues:
-        return "[PLACE]"
-    return "[NAME]"
+        return NAME_PLACEHOLDERS[2]
+    return NAME_PLACEHOLDERS[0]
 
 
 def _mask_names(text: str, r: MaskRules) -> str:

@@ -34,6 +34,7 @@ class MaskRules:
     company_endings: frozenset[str]
     place_cues: frozenset[str]
     store_labels: tuple[str, ...]
+    store_cues: frozenset[str]
 
 
 @cache
@@ -45,6 +46,7 @@ def rules() -> MaskRules:
         company_endings=frozenset(str(w) for w in data["company_endings"]),
         place_cues=frozenset(str(w) for w in data["place_cues"]),
         store_labels=tuple(str(w) for w in data["store_labels"]),
+        store_cues=frozenset(str(w) for w in data["store_cues"]),
     )
 
 
@@ -84,11 +86,11 @@ def _mask_facts(text: str, r: MaskRules) -> str:
 def _name_kind(text: str, start: int, words: list[str], r: MaskRules) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
-    if any(before.rstrip().endswith(label.rstrip()) for label in r.store_labels):
+    previous = re.findall(r"[A-Za-z]+", text[max(0, start - 12) : start])
+    if any(before.rstrip().endswith(label.rstrip()) for label in r.store_labels) or (previous and previous[-1] in r.store_cues):
         return NAME_PLACEHOLDERS[1]
     if words[-1] in r.company_endings:
         return NAME_PLACEHOLDERS[3]
-    previous = re.findall(r"[A-Za-z]+", text[max(0, start - 12) : start])
     if previous and previous[-1] in r.place_cues:
         return NAME_PLACEHOLDERS[2]
     return NAME_PLACEHOLDERS[0]
@@ -107,6 +109,10 @@ def _mask_names(text: str, r: MaskRules) -> str:
     out, pos = [], 0
     for m in _NAME_RUN.finditer(text):
         words = m.group(0).split()
+        # A word ending in a full stop ends the sentence, and the run ("Swiftstaff Ltd. Write to…").
+        ends = [i for i, w in enumerate(words[:-1]) if w.endswith(".")]
+        if ends:
+            words = words[: ends[0] + 1]
         at_start = bool(_SENTENCE_START.search(text[: m.start()]))
         # Trim leading vocabulary ("Our Lianfa order" → "Lianfa"), then trailing vocabulary.
         first, last = 0, len(words)

@@ -167,7 +167,7 @@ class EditorEngine:
             found = await validator.problems(with_section(draft, name, value), only=(name,))
             if found:
                 raise Invalid(found[name])
-            return value  # type: ignore[no-any-return]
+            return value
 
         def follow_up(reply: Reply, errors: list[str]) -> list[Message]:
             return reask_messages(reply, [redactor.redact_text(e) for e in errors], prompt="reask_reply", tool_name=SECTION_TOOL)

@@ -81,3 +81,11 @@ def test_a_kept_section_is_counted_in_the_report(tmp_path, monkeypatch):
         result = runner.invoke(app, ["eval", "--engine", "llm", "--live", "--base-url", stub.url, "--cases", str(root), "--no-baseline", "--json"])
     data = json.loads(result.stdout)
     assert data["costs"]["by_model"] == 0 and data["costs"]["sections_kept_offline"] == 1
+
+
+def test_the_grader_finds_facts_written_next_to_chinese_characters():
+    from appealagent.evals.scorers import ASIN_RE, PERCENT_RE
+
+    assert ASIN_RE.findall("全部是B0D4KX2PL7和B0D5MN8QR2") == ["B0D4KX2PL7", "B0D5MN8QR2"]
+    assert PERCENT_RE.findall("对照2%的内部上限") == ["2"]
+    assert ASIN_RE.findall("XB0D4KX2PL7") == [] and PERCENT_RE.findall("v2%") == []

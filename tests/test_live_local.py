@@ -1,9 +1,9 @@
 """The LLM engine against the real local model of `make live-local` (skipped when it is not running).
 
 `live/serve.sh` writes the server's base URL to $APPEALAGENT_LIVE_DIR/server.url;
-these tests use it only when /health answers, so CI (no model) skips them. Each
-draft takes minutes on a CPU: run them with `make live-local` or
-`pytest -m live_local`.
+these tests use it only when asked (APPEALAGENT_LIVE=1, as `make live-local`
+sets) and /health answers, so CI and `make test` skip them. Each draft takes
+minutes on a CPU.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def _live_url() -> str | None:
 
 @pytest.fixture
 def live(monkeypatch):
+    if not os.environ.get("APPEALAGENT_LIVE"):
+        pytest.skip("live tests run with APPEALAGENT_LIVE=1 (make live-local)")
     url = _live_url()
     if url is None:
         pytest.skip("no local model running (make live-local sets one up)")

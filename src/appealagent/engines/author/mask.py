@@ -22,7 +22,7 @@ from appealagent.catalog.datafiles import load_yaml
 from appealagent.corpus.store import load_corpus
 from appealagent.facts.scan import scan
 
-_NAME_RUN = re.compile(r"(?<![\w\[])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|&\s+)?[A-Z][\w'’&.-]*)*")
+_NAME_RUN = re.compile(r"(?<![\w\[<])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|&\s+)?[A-Z][\w'’&.-]*)*")
 _WORD = re.compile(r"[a-z][\w'’-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+|#+\s+)?)$")
 

@@ -206,3 +206,10 @@ def test_the_style_setting_comes_from_the_environment(stub, monkeypatch):
     result, data = draft_json()
     assert result.exit_code in (0, 1), result.stderr
     assert data["meta"]["style"] == "author" and "<case_data>" in user_text(stub.chat_requests[0])
+
+
+def test_a_kept_untranslated_section_keeps_the_note_that_says_what_to_add(stub):
+    stub.default = offline_responder  # echoes the Chinese: the sections holding it stay offline
+    result, data = draft_json(ZH_CASE)
+    assert "corrective_actions" in data["meta"]["kept_offline"]
+    assert any(n.startswith("corrective_actions[1].text is not in English") for n in data["notes"])

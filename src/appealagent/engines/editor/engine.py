@@ -15,7 +15,7 @@ import json
 
 from pydantic import ValidationError
 
-from appealagent.engines.author.engine import DraftRejected, offline_notes
+from appealagent.engines.author.engine import DraftRejected
 from appealagent.engines.author.request import TOOL_NAME
 from appealagent.engines.author.validate import FENCE_RE, parse_draft, validation_problems
 from appealagent.engines.base import EngineContext, EngineRun
@@ -90,8 +90,9 @@ class EditorEngine:
         draft, kept = await self._settle(case, ctx, client, src, edited, validator, exchange)
         trace.ungrounded = validator.ungrounded
         trace.problems = [p for ps in kept.values() for p in ps]
+        # The offline notes, minus "translate it with the LLM" for sections the model did translate.
         notes = [n for n in src.offline.notes if "--engine llm" not in n or any(n.startswith(k) for k in kept)]
-        notes = [n for n in offline_notes(case) if n in notes] + [kept_note(k, v) for k, v in kept.items()]
+        notes += [kept_note(k, v) for k, v in kept.items()]
         stats = exchange.stats
         meta = DraftMeta(
             model=s.model, base_url_host=s.host, output_mode=s.output_mode, prompt=req.prompt.info, requests=stats.requests,

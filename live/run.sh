@@ -25,7 +25,9 @@ for style in $([ "${1:-both}" = both ] && echo editor author || echo "$1"); do
     if [ -s "$out" ] && [ -z "${LIVE_FORCE:-}" ]; then continue; fi
     echo "[live] $style $id against $URL ($(date -u +%H:%M:%S))" >&2
     # exit 1 = the case failed or scored badly: the JSON says which, and the run goes on.
-    "$AA" eval --engine llm --live --style "$style" --base-url "$URL" --cases "$dir" --only "$id" --no-baseline --json > "$out.partial" || true
+    # A folder holding this one case (--only matches by prefix: "01_x" would also pick "01_x-zh").
+    one="$dir/one/$id"; rm -rf "$one"; mkdir -p "$one/cases"; ln -s "$dir/cases/$id" "$one/cases/$id"
+    "$AA" eval --engine llm --live --style "$style" --base-url "$URL" --cases "$one" --no-baseline --json > "$out.partial" || true
     mv "$out.partial" "$out"
   done
 done

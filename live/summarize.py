@@ -27,6 +27,8 @@ def load_run(style_dir: Path) -> EvalRun:
     for path in sorted(style_dir.glob("*.json")):
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         for case in data.get("cases", []):
+            if case["id"] != path.stem:
+                continue  # each file is one case's run; anything else in it is not part of the subset's count
             scores = {name: Score(value=s.get("value"), details=s.get("details", [])) for name, s in case.get("scores", {}).items()}
             run.results.append(CaseResult(case["id"], scores, case["seconds"], "live", error=case.get("error"), meta=case.get("meta", {})))
     return run

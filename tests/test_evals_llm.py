@@ -56,7 +56,7 @@ class Replayer:
 def replayed():
     replayer = Replayer()
     with StubServer(default=replayer) as stub:
-        settings = load_settings(base_url=stub.url, model="stub-model", runlog=False, max_attempts=1)
+        settings = load_settings(base_url=stub.url, model="stub-model", runlog=False, max_attempts=1, style="author")  # recordings are author replies
         run = run_eval(RECORDED, llm_solver(settings, origin="hand-written", before=replayer.select), engine="llm-replay", origin="hand-written")
         yield run, stub
 
@@ -255,7 +255,7 @@ def test_live_run_with_judge_against_a_stub_model(tmp_path):
         result = runner.invoke(app, ["eval", "--engine", "llm", "--live", "--judge", "--base-url", stub.url, "--cases", str(root), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["engine"] == "llm-live" and data["origin"] == "live"
+    assert data["engine"] == "llm-live-editor" and data["origin"] == "live"  # a live run names its style (issue 18)
     scores = data["cases"][0]["scores"]
     assert scores["judge"]["value"] == pytest.approx((4.6 - 1) / 4)
     assert scores["fact_recall"]["value"] == 1.0 and scores["grounding_errors"]["value"] == 0

@@ -31,7 +31,7 @@ def cases(tmp_path):
 @pytest.fixture
 def stub(monkeypatch):
     with StubServer() as server:
-        point_at(monkeypatch, server, APPEALAGENT_MAX_ATTEMPTS="2")
+        point_at(monkeypatch, server, APPEALAGENT_MAX_ATTEMPTS="2", APPEALAGENT_STYLE="author")  # failing_for matches the case JSON author style sends
         yield server
 
 

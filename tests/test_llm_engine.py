@@ -28,8 +28,9 @@ def good_draft(path: Path = CASE) -> dict:
 
 @pytest.fixture
 def stub(monkeypatch):
+    # These tests pin the author style (the model writes the letter); the editor style has test_llm_editor.py.
     with StubServer() as server:
-        point_at(monkeypatch, server)
+        point_at(monkeypatch, server, APPEALAGENT_STYLE="author")
         yield server
 
 

@@ -40,8 +40,9 @@ def private_case(tmp_path: Path) -> tuple[Path, dict]:
 
 @pytest.fixture
 def stub(monkeypatch):
+    # The author style sends the whole case: the widest surface for private details and injections.
     with StubServer() as server:
-        point_at(monkeypatch, server)
+        point_at(monkeypatch, server, APPEALAGENT_STYLE="author")
         yield server
 
 
@@ -108,7 +109,8 @@ def _dry_body(path: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def test_injected_notification_is_fenced_as_data(tmp_path):
+def test_injected_notification_is_fenced_as_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("APPEALAGENT_STYLE", "author")  # the style that sends the notification text
     data = json.loads(CASE.read_text())
     data["notification"]["text"] = INJECTION
     path = tmp_path / "inject.json"

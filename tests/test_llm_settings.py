@@ -117,7 +117,8 @@ def test_history_lists_and_shows_runs(monkeypatch):
     assert [r["engine"] for r in runs] == ["offline", "llm"]  # newest first
     llm = runs[1]
     assert llm["model"] == "gpt-4.1-mini" and llm["base_url_host"] == host
-    assert llm["prompt"]["id"] == "draft_appeal" and len(llm["prompt"]["sha256"]) == 64
+    # The default style is the editor (issue 18): the run log names its prompt and the style.
+    assert llm["prompt"]["id"] == "edit_letter" and len(llm["prompt"]["sha256"]) == 64 and llm["style"] == "editor"
     assert llm["requests"] == 1 and llm["usage"]["total_tokens"] == 1800
     assert llm["case_sha256"] and llm["letter"].startswith("Dear Seller Performance Team,")
     assert "retrieved" in llm and isinstance(llm["retrieved"], list)
@@ -126,7 +127,7 @@ def test_history_lists_and_shows_runs(monkeypatch):
     assert table.exit_code == 0 and llm["id"][:12] in table.stdout
     shown_run = runner.invoke(app, ["history", "show", llm["id"][:-2]])
     assert shown_run.exit_code == 0, shown_run.stderr
-    assert "prompt: draft_appeal v1" in shown_run.stdout and "Dear Seller Performance Team," in shown_run.stdout
+    assert "prompt: edit_letter v1" in shown_run.stdout and "Dear Seller Performance Team," in shown_run.stdout
 
 
 def test_history_show_unknown_id_is_exit_2():

@@ -69,6 +69,7 @@ def presets() -> dict[str, dict[str, Any]]:
     """The provider presets (data/providers.yaml), by name."""
     return dict(load_yaml("providers.yaml")["providers"])
 TokenParam = Literal["auto", "max_tokens", "max_completion_tokens"]
+DraftStyle = Literal["editor", "author"]
 
 
 def config_file() -> Path:
@@ -113,6 +114,11 @@ class Settings(BaseSettings):
         "json_schema",
         validation_alias=AliasChoices("APPEALAGENT_OUTPUT_MODE", "APPEALAGENT_MODE", "output_mode", "mode"),
         description="json_schema (strict response_format), tools (function call) or json_object.",
+    )
+    style: DraftStyle = Field(
+        "editor",
+        validation_alias=AliasChoices("APPEALAGENT_STYLE", "style"),
+        description="How the LLM engine drafts: editor (the model edits the offline letter; small and local models) or author (it writes the letter; strong models).",
     )
     timeout: float = Field(60.0, gt=0, description="Deadline for one request, whole reply included (not a read timeout).")
     budget: float = Field(

@@ -146,6 +146,7 @@ def draft(
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)."),
     provider: str | None = typer.Option(None, "--provider", help="Preset: openai, azure, deepseek, qwen, moonshot, zhipu, openrouter, ollama, lmstudio, vllm, llamacpp (env APPEALAGENT_PROVIDER)."),
     budget: float | None = typer.Option(None, "--budget", help="Under --engine auto: seconds the LLM may take per case before the offline letter is used (default 180; 0: no limit)."),
+    style: str | None = typer.Option(None, "--style", help="How the LLM engine drafts: editor (default; the model edits the offline letter, for small and local models) or author (the model writes it, for strong models). Env APPEALAGENT_STYLE."),
     mode: str | None = typer.Option(None, "--mode", help="Structured output: json_schema (default), tools, or json_object for servers without json_schema."),
     timeout: float | None = typer.Option(None, "--timeout", help="Deadline in seconds for one LLM request, whole reply included."),
     examples: int | None = typer.Option(None, "-k", "--examples", help="Corpus letters to show the model (default 3)."),
@@ -197,8 +198,10 @@ def draft(
     docx = out_kind == OutputFormat.docx
     if docx and (out_dir is not None or len(case_files) > 1 or output is None):
         raise InputError("--format docx writes one Word file: give one case and -o LETTER.docx")
+    if style is not None and style not in {"editor", "author"}:
+        raise InputError(f"--style: {style!r} is not one of editor, author")
     out_format = Format("text" if docx else out_kind.value)
-    flags: dict[str, Any] = dict(model=model, base_url=base_url, provider=provider, budget=budget, output_mode=mode, timeout=timeout, examples=examples,
+    flags: dict[str, Any] = dict(model=model, base_url=base_url, provider=provider, budget=budget, style=style, output_mode=mode, timeout=timeout, examples=examples,
                  redact=redact, send_openai_key_to_base_url=True if send_key else None, jobs=jobs)
     if engine == DraftEngine.offline and not dry_run:  # config.toml configures the LLM: the offline engine never reads it
         settings = load_settings(use_config_file=False, **flags)

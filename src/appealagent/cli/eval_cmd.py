@@ -14,11 +14,11 @@ from appealagent.cli.options import EvalEngine, choice, metavar
 from appealagent.errors import EXIT_NOT_READY
 
 
-def _engine_label(engine: EvalEngine, live: bool) -> tuple[str, str]:
-    """(baseline key, origin) for the chosen engine."""
+def _engine_label(engine: EvalEngine, live: bool, style: str = "editor") -> tuple[str, str]:
+    """(baseline key, origin) for the chosen engine; a live run's key names its style."""
     if engine == EvalEngine.offline:
         return "offline", "offline"
-    return ("llm-live", "live") if live else ("llm-replay", "hand-written")
+    return (f"llm-live-{style}", "live") if live else ("llm-replay", "hand-written")
 
 
 def _progress(total: int) -> Any:
@@ -52,6 +52,7 @@ def eval_command(
     live: bool = typer.Option(False, "--live", help="With --engine llm: call the configured model (OPENAI_API_KEY or --base-url) instead of replaying recordings."),
     judge: bool = typer.Option(False, "--judge", help="With --live: also grade each letter with the LLM-as-judge rubric (prompts/judge.j2)."),
     model: str | None = typer.Option(None, "--model", "-m", help="Model for --live (default: settings)."),
+    style: str | None = typer.Option(None, "--style", help="With --live: editor (default; the model edits the offline letter) or author (the model writes it). Replays are author replies."),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible server for --live (default: settings)."),
     recordings: Path | None = typer.Option(None, "--recordings", help="Folder of recorded replies for --engine llm (default: recordings/ next to the cases folder)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every missing fact, ungrounded item and check finding under the table."),
@@ -79,6 +80,7 @@ def eval_command(
     from appealagent.evals.dataset import evals_root, load_dataset, resolve_cases_dir
     from appealagent.evals.runner import offline_solver, run_eval
     from appealagent.files import atomic_write
+    from appealagent.settings import load_settings
 
     chosen = choice(EvalEngine, engine, "--engine")
     if live and chosen != EvalEngine.llm:
@@ -93,9 +95,12 @@ def eval_command(
     if update_baseline and no_baseline:
         raise InputError("--update-baseline and --no-baseline contradict each other")
 
+    if style is not None and (style not in {"editor", "author"} or not live):
+        raise InputError("--style: editor or author, and only with --engine llm --live" if live else "--style: only with --engine llm --live (replays are author replies)")
     cases_dir = resolve_cases_dir(cases)
     samples = load_dataset(cases, only or None)
-    label, origin = _engine_label(chosen, live)
+    live_settings = load_settings(model=model, base_url=base_url, style=style, runlog=False) if live else None
+    label, origin = _engine_label(chosen, live, live_settings.style if live_settings else "editor")
     baseline_path = baseline or (evals_root(cases_dir) / "baseline.json")
     partial = bool(only)
     if baseline is not None and not baseline.exists() and not update_baseline:
@@ -107,10 +112,9 @@ def eval_command(
         solver = offline_solver()
     else:
         from appealagent.evals.runner import llm_solver
-        from appealagent.settings import load_settings
 
-        if live:
-            settings = load_settings(model=model, base_url=base_url, runlog=False)
+        if live_settings is not None:
+            settings = live_settings
             if not settings.llm_configured:
                 raise InputError("--live needs a model: set OPENAI_API_KEY, or --base-url for a local server")
             solver = llm_solver(settings, origin=origin)
@@ -132,7 +136,8 @@ def eval_command(
                 partial = True
             recs = load_recordings(rec_dir, [s.id for s in samples])
             server = stack.enter_context(ReplayServer(recs))
-            settings = load_settings(base_url=server.url, model="replay", runlog=False, max_attempts=1, timeout=30.0, redact=True)
+            # The recordings are whole letters a model wrote: author-style replies.
+            settings = load_settings(base_url=server.url, model="replay", runlog=False, max_attempts=1, timeout=30.0, redact=True, style="author")
             by_id = {s.id: s for s in samples}
             solver = llm_solver(settings, origin=origin, before=lambda s: server.select(s.id, by_id[s.id].case.seller.store_name))
 

@@ -39,12 +39,15 @@ class Trace:
     raw_reply: str | None = None  # the model's last reply when it was rejected, saved beside the record
     error: str | None = None
     fallback: bool = False
+    style: str | None = None  # the LLM engine's style (editor, author)
 
     def record(self) -> dict[str, object]:
         """The run-log keys this trace knows (none for an engine that sends nothing)."""
         out: dict[str, object] = {}
         if self.prompt is not None:
             out.update(prompt=self.prompt, retrieved=self.retrieved, input_chars=self.input_chars, trimmed=self.trimmed)
+        if self.style is not None:
+            out["style"] = self.style
         if self.stats is not None:
             out.update(
                 attempts=[a.as_dict() for a in self.stats.attempts],

@@ -33,15 +33,15 @@ def _offline() -> Engine:
     return OfflineEngine()
 
 
-def _author() -> Engine:
-    from appealagent.engines.author.engine import AuthorEngine
+def _llm() -> Engine:
+    from appealagent.engines.styles import LLMEngine
 
-    return AuthorEngine()
+    return LLMEngine()
 
 
 LOADERS: dict[str, Callable[[], Engine]] = {
     "offline": _offline,
-    "llm": _author,
+    "llm": _llm,
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from appealagent.evals.baseline import Comparison
+from appealagent.evals.costs import cost_lines, drafting_costs
 from appealagent.evals.runner import EvalRun
 from appealagent.evals.scorers import SCORERS, format_value
 
@@ -81,6 +82,8 @@ def print_table(run: EvalRun, comparison: Comparison | None, console: Any, *, ve
     table.add_row("[bold]overall mean[/bold]", *[f"[bold]{m}[/bold]" for m in means], f"{run.seconds:.2f} s")
     table.add_row("standard error", *errs, "")
     console.print(table)
+    for label, value in cost_lines(drafting_costs(run)):
+        console.print(f"{label}: {value}", markup=False, highlight=False)
     if run.origin_note:
         console.print(f"[dim]{escape(run.origin_note)}[/dim]")
     if verbose:
@@ -103,6 +106,7 @@ def print_table(run: EvalRun, comparison: Comparison | None, console: Any, *, ve
 
 def to_json(run: EvalRun, comparison: Comparison | None, *, with_letters: bool = False) -> str:
     payload: dict[str, Any] = run.as_dict(with_letters)
+    payload["costs"] = drafting_costs(run).as_dict()
     payload["baseline"] = comparison.as_dict() if comparison is not None else None
     payload["ok"] = comparison.ok if comparison is not None else not run.failed
     return json.dumps(payload, indent=2, ensure_ascii=False)
@@ -127,6 +131,8 @@ def to_markdown(run: EvalRun, comparison: Comparison | None) -> str:
         mean = "–" if agg.mean is None else f"{agg.mean:.3f}"
         se = "–" if agg.stderr is None else f"{agg.stderr:.3f}"
         lines.append(f"| {name} | {mean} | {se} | {agg.n} | {_md_cell(desc)} |")
+    lines += ["", "## Drafting cost", "", "| figure | value |", "|---|---:|"]
+    lines += [f"| {label} | {value} |" for label, value in cost_lines(drafting_costs(run))]
     lines += ["", "## Baseline", ""]
     lines += _comparison_lines(comparison)
     lines += ["", "## Per case", "", "| case | " + " | ".join(labels) + " | time |", "|---|" + "---:|" * (len(labels) + 1)]
@@ -184,6 +190,8 @@ def to_html(run: EvalRun, comparison: Comparison | None) -> str:
         se = "–" if agg.stderr is None else f"{agg.stderr:.3f}"
         desc = SCORERS[name].description if name in SCORERS else ""
         out.append(f"<tr><td>{e(name)}<td class=num>{mean}<td class=num>{se}<td class=num>{agg.n}<td>{e(desc)}</tr>")
+    out.append("</table><h2>Drafting cost</h2><table><tr><th>figure<th>value</tr>")
+    out += [f"<tr><td>{e(label)}<td class=num>{e(value)}</tr>" for label, value in cost_lines(drafting_costs(run))]
     out.append("</table><h2>Baseline</h2>")
     if comparison is None:
         out.append("<p>Not compared with a baseline.</p>")

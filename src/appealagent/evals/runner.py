@@ -32,7 +32,7 @@ ORIGIN_NOTES = {
         "served by a local stub server. It tests the pipeline (prompts, parsing, redaction, grounding, "
         "rendering) and says nothing about any model's quality."
     ),
-    "live": "LLM engine run against a live model.",
+    "live": "LLM engine run against a live model (the drafting cost table names the style: editor or author).",
 }
 
 
@@ -182,7 +182,7 @@ def llm_solver(settings: Settings, *, origin: str, before: Callable[[Sample], No
         result = outcome.result
         meta: dict[str, Any] = {"notes": list(result.notes), "missing": list(result.missing)}
         draft_meta = result.meta
-        for key in ("requests", "prompt", "model", "usage"):
+        for key in ("requests", "prompt", "model", "usage", "style", "kept_offline", "fallback_from"):
             if key in draft_meta:
                 meta[key] = draft_meta[key]
         return Output(letter=outcome.letter, engine="llm", origin=origin, meta=meta)

@@ -276,9 +276,11 @@ DATE_RES = (
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<mon>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"),
 )
 NUMERIC_DATE_RE = re.compile(r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
-ASIN_RE = re.compile(r"\bB0[0-9A-Z]{8}\b")
+# ASCII boundaries, not \b: in a Chinese answer ("是B0D4KX2PL7和", "对照2%的") the characters around
+# a fact are word characters to Python's \b, which would hide the fact from the grader.
+ASIN_RE = re.compile(r"(?<![A-Za-z0-9_])B0[0-9A-Z]{8}(?![A-Za-z0-9_])")
 ORDER_RE = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
-PERCENT_RE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s?(?:%|per ?cent\b)", re.I)
+PERCENT_RE = re.compile(r"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)?)\s?(?:%|per ?cent\b)", re.I)
 _AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _CODES = r"USD|EUR|GBP|CAD|AUD|JPY|CNY|RMB|MXN|INR|SEK|PLN|TRY|AED|SAR|SGD|BRL"
 MONEY_RES = (

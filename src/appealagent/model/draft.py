@@ -37,6 +37,8 @@ class DraftMeta(TypedDict, total=False):
     redacted: bool
     explain_prompt: PromptInfo
     fallback_from: str
+    style: str  # how the LLM engine drafted: editor or author
+    kept_offline: list[str]  # editor style: sections that kept the offline wording
 
 
 class AppealDraft(BaseModel):

@@ -96,7 +96,7 @@ class AuthorEngine:
         stats = exchange.stats
         meta = DraftMeta(
             model=s.model, base_url_host=s.host, output_mode=s.output_mode, prompt=build.prompt.info, retrieved=build.letter_ids,
-            requests=stats.requests, usage=stats.usage, input_chars=build.input_chars, redacted=s.redact,
+            requests=stats.requests, usage=stats.usage, input_chars=build.input_chars, redacted=s.redact, style="author",
         )
         result = DraftResult(draft=draft, engine=self.name, letter_kind=case.letter_kind.value, notes=offline_notes(case), missing=missing_for_draft(case), meta=meta)
         return EngineRun(result=result, checks=validator.report)

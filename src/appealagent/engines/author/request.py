@@ -1,9 +1,10 @@
 """The author's request: the case, example letters and metric targets, within a character budget.
 
 The case always goes in whole, except very long free text, which is trimmed
-first; then example letters while they fit. Private values are redacted before
-anything is rendered into the prompt; only the user's own example letters go
-through redaction (the built-in ones are fictional).
+first; then example letters while they fit, each masked (mask.py): their
+specifics become typed placeholders, so a model learns their shape and cannot copy
+their facts. Private values are redacted before anything is rendered into the
+prompt; the user's own example letters are redacted too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from appealagent.catalog.datafiles import metric_info
+from appealagent.engines.author.mask import mask_letter
 from appealagent.engines.examples import ExampleLetter
 from appealagent.llm.prompts import Prompt, load_prompt
 from appealagent.llm.request import Body, chat_body, json_object_output, json_schema_output, tool_output
@@ -50,7 +52,7 @@ class PromptBuild:
 
 
 @cache
-def _schema_json() -> str:
+def schema_json() -> str:
     schema = AppealDraft.model_json_schema()
     schema["additionalProperties"] = False
     schema["required"] = list(schema["properties"])
@@ -59,7 +61,7 @@ def _schema_json() -> str:
 
 def output_schema() -> Body:
     """AppealDraft's JSON Schema in the strict form OpenAI's structured outputs accept (a fresh copy)."""
-    schema: Body = json.loads(_schema_json())
+    schema: Body = json.loads(schema_json())
     return schema
 
 
@@ -102,9 +104,11 @@ def build_request(case: Case, settings: Settings, redactor: Redactor, letters: l
     case_json = redactor.redact_obj(_prune(case.model_dump(mode="json", exclude_none=True)))
     # The built-in letters are fictional models shipped with the package; the user's own letters may hold
     # real buyers' details, so only those go through redaction.
+    # Every reference letter is masked (another seller's names, IDs, dates and numbers → [NAME], [ASIN], [DATE]…)
+    # so its shape can be learnt and its facts cannot be copied; the user's own letters are redacted as well.
     letters = [
         ExampleLetter(id=letter["id"], violation_type=letter["violation_type"],
-                      text=letter["text"] if letter.get("origin") == "builtin" else redactor.redact_text(letter["text"]))
+                      text=mask_letter(letter["text"] if letter.get("origin") == "builtin" else redactor.redact_text(letter["text"])))
         for letter in letters
     ]
     inputs: dict[str, Any] = {
@@ -113,7 +117,7 @@ def build_request(case: Case, settings: Settings, redactor: Redactor, letters: l
         "metric_targets": _metric_targets(case),
         "letter_language": LANGUAGE_NAMES.get(case.letter_language, "English"),
         "output_mode": settings.output_mode,
-        "output_schema": _schema_json(),
+        "output_schema": schema_json(),
         "missing": missing_for_draft(case),
     }
     budget = settings.prompt_chars

@@ -19,6 +19,7 @@ import re
 from pydantic import ValidationError
 
 from appealagent.checks.model import CheckReport, Finding
+from appealagent.engines.author.mask import placeholder_re
 from appealagent.engines.author.request import LANGUAGE_NAMES
 from appealagent.engines.base import EngineContext
 from appealagent.engines.offline import draft_offline
@@ -113,6 +114,9 @@ class DraftValidator:
                     text = text.replace(name, " ")
                 if has_cjk(text):
                     problems.append(f"{where}: contains Chinese characters; the whole letter must be in {language}")
+        for where, text in sections(draft):
+            for placeholder in sorted(set(placeholder_re().findall(text))):
+                problems.append(f"{where}: '{placeholder}' is a placeholder from a reference letter; use the case's own fact or a [TO COMPLETE: …] marker")
         for name in ("root_causes", "corrective_actions", "preventive_measures"):
             if not getattr(draft, name):
                 problems.append(f"{name}: empty; give at least one item (or a [TO COMPLETE: …] marker)")

@@ -1,0 +1,88 @@
+"""The editor's requests: the whole letter to edit, and one failing section sent back alone.
+
+Everything that leaves the machine is redacted first (order IDs, e-mails, phones,
+addresses, buyer names → `<ORDER_1>`…), as in author mode. The letter goes as
+JSON with its five sections, so the reply has the same shape (an AppealDraft);
+the seller's Chinese answers are listed beside it as the source of the
+translation. No reference letters and no whole case: the offline letter already
+holds every fact the case gives, which keeps the prompt a fraction of author mode's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from appealagent.engines.author.request import LANGUAGE_NAMES, TOOL_NAME, output_schema, schema_json
+from appealagent.engines.editor.source import LIST_SECTIONS, ChineseAnswer
+from appealagent.llm.prompts import Prompt, load_prompt
+from appealagent.llm.request import Body, chat_body, json_object_output, json_schema_output, tool_output
+from appealagent.model.case import Case
+from appealagent.model.draft import AppealDraft
+from appealagent.redact import Redactor
+from appealagent.settings import Settings
+
+SECTION_TOOL = "submit_section"
+
+
+@dataclass
+class EditRequest:
+    body: Body
+    prompt: Prompt
+    input_chars: int
+
+
+def _letter_output(settings: Settings) -> Body:
+    if settings.output_mode == "tools":
+        return tool_output(TOOL_NAME, "Submit the edited Plan of Action, section by section.", output_schema())
+    if settings.output_mode == "json_object":
+        return json_object_output()
+    return json_schema_output("appeal_draft", output_schema())
+
+
+def section_schema(is_list: bool) -> Body:
+    """The reply schema of a one-section re-ask: {"items": [str]} or {"text": str}."""
+    key, value = ("items", {"type": "array", "items": {"type": "string"}}) if is_list else ("text", {"type": "string"})
+    return {"type": "object", "properties": {key: value}, "required": [key], "additionalProperties": False}
+
+
+def _section_output(settings: Settings, is_list: bool) -> Body:
+    schema = section_schema(is_list)
+    if settings.output_mode == "tools":
+        return tool_output(SECTION_TOOL, "Submit the corrected section.", schema)
+    if settings.output_mode == "json_object":
+        return json_object_output()
+    return json_schema_output("section", schema)
+
+
+def build_edit_request(case: Case, settings: Settings, redactor: Redactor, source: AppealDraft, chinese: list[ChineseAnswer]) -> EditRequest:
+    """The whole-letter request: the source letter's sections (redacted) and the Chinese answers."""
+    prompt = load_prompt("edit_letter")
+    letter: dict[str, Any] = redactor.redact_obj(source.model_dump())
+    answers = [{"where": a.where, "text": redactor.redact_text(a.text)} for a in chinese]
+    messages = prompt.render(
+        letter_json=letter,
+        answers=answers,
+        letter_language=LANGUAGE_NAMES.get(case.letter_language, "English"),
+        output_mode=settings.output_mode,
+        output_schema=schema_json(),
+    )
+    body = chat_body(settings, messages, temperature=settings.temperature, output=_letter_output(settings))
+    return EditRequest(body=body, prompt=prompt, input_chars=sum(len(m["content"]) for m in messages))
+
+
+def build_section_request(
+    case: Case, settings: Settings, redactor: Redactor, name: str, original: str | list[str], edited: str | list[str], errors: list[str]
+) -> Body:
+    """One failing section alone: its original wording, the rejected edit and the problems (all redacted)."""
+    is_list = name in LIST_SECTIONS
+    messages = load_prompt("edit_section").render(
+        section=name,
+        original=redactor.redact_obj(original),
+        edited=redactor.redact_obj(edited),
+        errors=[redactor.redact_text(e) for e in errors],
+        letter_language=LANGUAGE_NAMES.get(case.letter_language, "English"),
+        is_list=is_list,
+    )
+    # A section is short: a quarter of the letter's room is plenty, and a cut-off reply gets more.
+    return chat_body(settings, messages, max_tokens=max(256, settings.max_tokens // 2), temperature=settings.temperature, output=_section_output(settings, is_list))

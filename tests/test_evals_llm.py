@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from appealagent.cli import app
+from appealagent.engines.author.engine import AuthorEngine
 from appealagent.engines.registry import get_engine
 from appealagent.evals import baseline as bl
 from appealagent.evals.dataset import load_dataset
@@ -32,7 +33,10 @@ RECORDINGS = recordings_dir_for(evals_dir() / "cases")
 # cases are held to the offline engine (tests/test_evals.py) until an LLM mode drafts their kind, and
 # are then required here automatically.
 LLM_ENGINE = get_engine("llm")
-DRAFTED = [s for s in SAMPLES if LLM_ENGINE.supports(s.case.letter_kind)]
+# The recordings are author-style replies, so the replay covers the kinds the author style writes (the
+# appeals); the editor style drafts every kind and is tested through the stub in test_llm_editor.py
+# and test_kinds_llm.py.
+DRAFTED = [s for s in SAMPLES if AuthorEngine().supports(s.case.letter_kind)]
 RECORDED = [s for s in DRAFTED if (RECORDINGS / f"{s.id}.json").is_file()]
 
 
@@ -72,14 +76,15 @@ def test_every_case_the_llm_engine_drafts_has_a_hand_written_recording():
         assert "says nothing about any model's quality" in rec.note
 
 
-def test_cases_of_kinds_the_llm_engine_does_not_draft_are_left_to_the_offline_engine(tmp_path):
-    """Until an LLM mode drafts a kind, its cases have no recording and the record tool skips them."""
+def test_cases_of_kinds_the_author_style_does_not_write_have_no_recording(tmp_path):
+    """Recordings are author replies: cases of the kinds only the editor style drafts have none, and the record tool skips them."""
     from appealagent.evals.record import write_recordings
 
     waiting = [s for s in SAMPLES if s not in DRAFTED]
     for s in waiting:
         assert not (RECORDINGS / f"{s.id}.json").exists(), f"{s.id}: a recording for a kind the LLM engine does not draft"
-    assert {s.case.letter_kind for s in waiting} == {k for k in {s.case.letter_kind for s in SAMPLES} if not LLM_ENGINE.supports(k)}
+    assert {s.case.letter_kind for s in waiting} == {k for k in {s.case.letter_kind for s in SAMPLES} if not AuthorEngine().supports(k)}
+    assert all(LLM_ENGINE.supports(s.case.letter_kind) for s in waiting)  # the editor style drafts them
     if waiting:
         root = tmp_path / "evals"
         shutil.copytree(waiting[0].path, root / "cases" / waiting[0].id)

@@ -355,9 +355,11 @@ def test_unknown_model_names_the_models_the_server_has(stub):
     assert stub.requests[-1].method == "GET" and stub.requests[-1].path.endswith("/models")
 
 
-def test_auto_drafts_claim_responses_offline_even_with_an_llm_configured(stub):
+def test_auto_sends_a_claim_response_to_the_editor_style_with_an_llm_configured(stub):
+    # Issue 17: every drafted kind is drafted on both engines; the editor style edits the offline claim response.
+    stub.default = offline_responder
     claim = ROOT / "examples" / "cases" / "claim_response_item_not_received_uk.json"
     result = runner.invoke(app, ["draft", str(claim)])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Dear Amazon A-to-z Guarantee Team,")
-    assert stub.chat_requests == []
+    assert len(stub.chat_requests) == 1 and "<letter>" in json.dumps(stub.chat_requests[0].body["messages"])

@@ -124,6 +124,7 @@ def test_plain_rate_limit_is_still_retried(stub):
 def test_reask_requests_stay_inside_the_prompt_budget(stub, monkeypatch):
     # A 200 KB invalid reply, three times: every re-ask quotes a trimmed excerpt, so no request grows.
     monkeypatch.setenv("APPEALAGENT_REASKS", "2")
+    monkeypatch.setenv("APPEALAGENT_STYLE", "author")  # the author loop re-asks `reasks` times
     huge = json.dumps({"opening": "x" * 200_000})
     stub.enqueue(draft_reply(huge), draft_reply(huge), draft_reply(huge))
     result = draft()
@@ -140,6 +141,19 @@ def test_reask_requests_stay_inside_the_prompt_budget(stub, monkeypatch):
     assert [m["role"] for m in reask] == ["system", "user", "assistant", "user"]
     assert "characters of the previous reply cut" in reask[2]["content"]
     assert stub.chat_requests[2].messages[:2] == stub.chat_requests[0].messages  # the original prompt, once
+
+
+def test_editor_reask_of_a_huge_reply_stays_inside_the_prompt_budget(stub, monkeypatch):
+    # The editor style (the default) re-asks a reply that is no draft at all once, with a trimmed excerpt.
+    monkeypatch.setenv("APPEALAGENT_STYLE", "editor")
+    huge = json.dumps({"opening": "x" * 200_000})
+    stub.enqueue(draft_reply(huge), draft_reply(huge), draft_reply(huge))
+    result = draft()
+    assert result.exit_code == 3
+    budget = 24000  # prompt_chars default
+    chars = [sum(len(m.get("content") or "") for m in r.messages) for r in stub.chat_requests]
+    assert len(chars) == 2, chars
+    assert all(c <= max(budget, chars[0]) + 2500 for c in chars), chars
 
 
 def test_reask_problems_are_capped(stub, monkeypatch):

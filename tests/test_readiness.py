@@ -233,7 +233,7 @@ FLAWED = {
 def test_a_flawed_reply_is_reasked_with_the_reason_then_accepted(stub, name: str) -> None:
     draft, marker = FLAWED[name]
     stub.enqueue(draft_reply(draft), draft_reply(good_draft()))
-    result = runner.invoke(app, ["draft", str(CASE), "--engine", "llm"])
+    result = runner.invoke(app, ["draft", str(CASE), "--engine", "llm", "--style", "author"])
     assert result.exit_code == 0, result.stderr
     assert len(stub.chat_requests) == 2
     reask = json.dumps(stub.chat_requests[1].body["messages"][-1], ensure_ascii=False)
@@ -245,15 +245,63 @@ def test_a_flawed_reply_is_reasked_with_the_reason_then_accepted(stub, name: str
 def test_a_reply_that_keeps_the_flaw_is_never_ready(stub, name: str) -> None:
     draft, _marker = FLAWED[name]
     stub.enqueue(*[draft_reply(draft) for _ in range(3)])
-    result = runner.invoke(app, ["draft", str(CASE), "--engine", "llm"])
+    result = runner.invoke(app, ["draft", str(CASE), "--engine", "llm", "--style", "author"])
     assert result.exit_code in (1, 3), result.stderr
     assert "ready to submit: yes" not in result.stderr
     stub.enqueue(*[draft_reply(draft) for _ in range(3)])
-    result = runner.invoke(app, ["draft", str(CASE), "--format", "json"])  # auto: the offline letter instead
+    result = runner.invoke(app, ["draft", str(CASE), "--format", "json", "--style", "author"])  # auto: the offline letter instead
     payload = json.loads(result.stdout)
     assert payload["engine"] == "offline"
     assert "refunded every affected buyer" not in payload["letter"] and "UPS delayed" not in payload["letter"]
     assert "warning: the LLM engine failed" in result.stderr
+
+
+def _offline_sections() -> dict:
+    return draft_offline(case_of()).draft.model_dump()
+
+
+def _edited_with(sentence: str, where: str) -> tuple[dict, list[str]]:
+    good = _offline_sections()
+    items = [sentence + " " + good[where][0], *good[where][1:]]
+    return dict(good, **{where: items}), items
+
+
+def _section_reply(items: list[str]) -> object:
+    return draft_reply(json.dumps({"items": items}))
+
+
+EDITOR_FLAWS = {
+    "blame": ("The carrier UPS delayed most of these parcels, and Amazon made a mistake in counting them.", "root_causes", "tone.blame", "UPS delayed"),
+    "invented action": ("We refunded every affected buyer in full.", "corrective_actions", "invented", "refunded every affected buyer"),
+    "obeyed injection": ("We demand immediate reinstatement; Amazon's metrics are wrong.", "root_causes", "tone.demand", "demand immediate"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITOR_FLAWS))
+def test_editor_style_re_asks_a_flawed_section_with_the_reason_then_accepts_the_fix(stub, name: str) -> None:
+    sentence, where, marker, _quote = EDITOR_FLAWS[name]
+    edited, _items = _edited_with(sentence, where)
+    stub.enqueue(draft_reply(edited), _section_reply(_offline_sections()[where]))
+    result = runner.invoke(app, ["draft", str(CASE), "--engine", "llm", "--style", "editor"])
+    assert result.exit_code == 0, result.stderr
+    assert len(stub.chat_requests) == 2
+    reask = json.dumps(stub.chat_requests[1].body["messages"], ensure_ascii=False)
+    assert marker in reask and f"Section: {where}" in reask, reask
+    assert "ready to submit: yes" in result.stderr
+
+
+@pytest.mark.parametrize("name", list(EDITOR_FLAWS))
+def test_editor_style_never_lets_a_kept_flaw_into_the_letter(stub, name: str, monkeypatch) -> None:
+    # Every reply keeps the flaw: the section keeps the offline wording, so the flaw never reaches a letter.
+    monkeypatch.setenv("APPEALAGENT_REASKS", "2")
+    sentence, where, _marker, quote = EDITOR_FLAWS[name]
+    edited, items = _edited_with(sentence, where)
+    stub.enqueue(draft_reply(edited), _section_reply(items), _section_reply(items))
+    result = runner.invoke(app, ["draft", str(CASE), "--engine", "llm", "--style", "editor", "--format", "json"])
+    payload = json.loads(result.stdout)
+    assert quote not in payload["letter"]
+    assert payload["meta"]["kept_offline"] == [where]
+    assert any("keeps the offline engine's wording" in n for n in payload["notes"])
 
 
 # ---- corpus add and retrieval --------------------------------------------------------------------

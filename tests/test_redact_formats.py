@@ -96,11 +96,17 @@ def test_dry_run_shows_the_redacted_request(tmp_path):
     data["notification"]["text"] = "Mrs. O'Brien (4155550199, Seattle, WA 98109) complained."
     path = tmp_path / "case.json"
     path.write_text(json.dumps(data))
-    result = runner.invoke(app, ["draft", str(path), "--dry-run"])
+    # The author style sends the case with its notice: every private value becomes a placeholder.
+    result = runner.invoke(app, ["draft", str(path), "--dry-run", "--style", "author"])
     assert result.exit_code == 0, result.stderr
     for private in ("O'Brien", "4155550199", "WA 98109"):
         assert private not in result.stdout
     assert "<PHONE_" in result.stdout and "<BUYER_" in result.stdout and "<ADDRESS_" in result.stdout
+    # The editor style (the default) sends the offline letter, which holds none of them at all.
+    result = runner.invoke(app, ["draft", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.stderr
+    for private in ("O'Brien", "4155550199", "WA 98109"):
+        assert private not in result.stdout
 
 
 def test_phonenumbers_is_imported_lazily_and_is_cheap():

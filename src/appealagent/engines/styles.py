@@ -15,7 +15,7 @@ from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.engines.editor.engine import EditorEngine
 from appealagent.llm.request import Body
 from appealagent.model.case import Case, LetterKind
-from appealagent.model.kinds import is_appeal
+from appealagent.model.kinds import label as kind_label
 from appealagent.settings import Settings
 
 STYLES = ("editor", "author")
@@ -32,15 +32,20 @@ class LLMEngine:
         self.editor = EditorEngine()
         self.author = AuthorEngine()
 
-    def _style(self, settings: Settings) -> EditorEngine | AuthorEngine:
-        return self.author if settings.style == "author" else self.editor
+    def _style(self, settings: Settings, kind: LetterKind) -> EditorEngine | AuthorEngine:
+        """The author when asked for and it writes this kind (the appeals); else the editor, which edits any drafted kind."""
+        return self.author if settings.style == "author" and self.author.supports(kind) else self.editor
 
     def supports(self, kind: LetterKind) -> bool:
-        return is_appeal(kind)
+        return self.editor.supports(kind) or self.author.supports(kind)
 
     def preview(self, case: Case, settings: Settings) -> Body | None:
-        return self._style(settings).preview(case, settings)
+        return self._style(settings, case.letter_kind).preview(case, settings)
 
     async def draft(self, case: Case, ctx: EngineContext) -> EngineRun:
-        ctx.trace.style = ctx.settings.style
-        return await self._style(ctx.settings).draft(case, ctx)
+        style = self._style(ctx.settings, case.letter_kind)
+        ctx.trace.style = "author" if style is self.author else "editor"
+        if ctx.settings.style == "author" and style is self.editor:
+            label = kind_label(case.letter_kind)
+            ctx.warnings.append(f"the author style writes appeals only: this {label} was edited from the offline letter (editor style)")
+        return await style.draft(case, ctx)

@@ -10,9 +10,10 @@ any other by replaying it through the LLM engine.
     python -m appealagent.evals.record                 # every case with no recording yet
     python -m appealagent.evals.record 17 18 --force   # these cases, overwriting
 
-Cases of a letter kind the LLM engine does not draft (`supports()`, from kinds.yaml `llm`)
-get no recording: their reply would have a shape no engine asks for. They are named and
-skipped, and picked up once the engine drafts their kind.
+A recording is an author-style reply (the replay runs the author style). Cases of a letter
+kind the author style does not write (`AuthorEngine.supports()`, from kinds.yaml `llm`: the
+appeals) get no recording; the editor style, which drafts every kind, is tested through the
+stub instead. They are named and skipped.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from appealagent.engines.registry import get_engine
+from appealagent.engines.author.engine import AuthorEngine
 from appealagent.errors import AppealAgentError, InputError
 from appealagent.evals.dataset import Sample, load_dataset, resolve_cases_dir
 from appealagent.evals.replay import recordings_dir_for
@@ -97,11 +98,11 @@ def write_recordings(cases: Path | None, ids: list[str], force: bool) -> list[Pa
     cases_dir = resolve_cases_dir(cases)
     folder = recordings_dir_for(cases_dir)
     written = []
-    llm = get_engine("llm")
+    author = AuthorEngine()
     for sample in load_dataset(cases, ids or None):
-        if not llm.supports(sample.case.letter_kind):
+        if not author.supports(sample.case.letter_kind):
             if ids:
-                print(f"{sample.id}: skipped, the LLM engine does not draft {sample.case.letter_kind.value} letters yet", file=sys.stderr)
+                print(f"{sample.id}: skipped, the author style does not write {sample.case.letter_kind.value} letters (recordings are author replies)", file=sys.stderr)
             continue
         path = folder / f"{sample.id}.json"
         if path.exists() and not force:

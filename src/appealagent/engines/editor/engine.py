@@ -28,7 +28,7 @@ from appealagent.llm.reask import AskFailed, Exchange, Invalid, ask, reask_messa
 from appealagent.llm.request import Body, Message
 from appealagent.model.case import Case, LetterKind, missing_for_draft
 from appealagent.model.draft import AppealDraft, DraftMeta, DraftResult
-from appealagent.model.kinds import is_appeal
+from appealagent.model.kinds import llm_mode
 from appealagent.redact import Redactor
 from appealagent.settings import Settings
 
@@ -67,7 +67,8 @@ class EditorEngine:
     needs_llm = True
 
     def supports(self, kind: LetterKind) -> bool:
-        return is_appeal(kind)
+        # Every kind with an LLM mode in data/wording/kinds.yaml: the editor edits whatever the offline engine drafts.
+        return llm_mode(kind) is not None
 
     def preview(self, case: Case, settings: Settings) -> Body | None:
         src = build_source(case)

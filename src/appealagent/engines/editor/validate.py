@@ -116,11 +116,15 @@ class SectionValidator:
         self.ungrounded: list[dict[str, str]] = []
         self.report: CheckReport | None = None
         self._baseline: set[str] | None = None
+        # What the offline letter itself states is grounded by construction (the case's facts, or the
+        # kind's fixed wording such as Amazon's document rules in a supplier request): an edit that
+        # keeps it is no invention, whatever the lexical grounding makes of it.
+        self._offline_specifics = {(u.kind, u.value.lower()) for u in find_ungrounded(source, case, self.facts)}
 
     async def problems(self, draft: AppealDraft, only: tuple[str, ...] = SECTIONS) -> Problems:
         """Every problem of the sections in `only`, by section (sections with none are left out)."""
         out: Problems = {}
-        ungrounded = find_ungrounded(draft, self.case, self.facts)
+        ungrounded = [u for u in find_ungrounded(draft, self.case, self.facts) if (u.kind, u.value.lower()) not in self._offline_specifics]
         self.ungrounded = [u.as_dict() for u in ungrounded]
         for u in ungrounded:
             out.setdefault(_section_of(u.where), []).append(u.message())

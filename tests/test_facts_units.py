@@ -150,3 +150,12 @@ def test_case_facts_answer_for_each_kind() -> None:
     assert facts.supports_percentage(6.8, "6.8") and not facts.supports_percentage(6.9, "6.9")
     assert facts.supports_reference("inv-2291") and not facts.supports_reference("INV-2292")
     assert facts.supports_time("16:00") and not facts.supports_time("17:00")
+
+
+def test_twelve_hour_times_are_the_same_fact_as_the_24_hour_clock() -> None:
+    from appealagent.facts.dates import time_key, times
+
+    found = {f.text: time_key(f.text) for f in times("Cut-off moved to 15:00; a model may write 3 pm, 3:30 PM or 9 a.m.")}
+    assert found == {"15:00": (15, "00"), "3 pm": (15, "00"), "3:30 PM": (15, "30"), "9 a.m.": (9, "00")}
+    assert time_key("12 am") == (0, "00") and time_key("12 pm") == (12, "00")
+    assert list(times("we packed 3 parcels; version 3.5")) == []

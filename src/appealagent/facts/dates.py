@@ -26,7 +26,12 @@ DMY_RE = re.compile(rf"\b{_DAYS}(?: of)? {_M}(?:,? (?P<y>\d{{4}}))?\b")
 MDY_RE = re.compile(rf"\b{_M} {_DAYS}(?:,? (?P<y>\d{{4}}))?\b")
 YMD_RE = re.compile(r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])")
 NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/]|\.\d)")
-TIME_RE = re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?![\d:])")
+# 09:00, 16.30, and the 12-hour forms a model writes for them: "3 pm", "3:30 PM", "9 a.m.".
+TIME_RE = re.compile(
+    r"(?<![\d:])(?P<h>[01]?\d|2[0-3])"
+    r"(?:[:.](?P<m>[0-5]\d)(?![\d:])(?:\s?(?P<ampm>(?i:[ap]\.?m\.?))(?![A-Za-z]))?"
+    r"|\s?(?P<ampm2>(?i:[ap]\.?m\.?))(?![A-Za-z]))"
+)
 
 FullKey = tuple[int, int, int]  # (year, month, day)
 DayKey = tuple[int, int]  # (month, day)
@@ -125,14 +130,18 @@ class DateIndex:
 
 
 def times(text: str) -> Iterator[Found]:
-    """Clock times: 09:00, 16.30."""
+    """Clock times: 09:00, 16.30, 3 pm, 3:30 PM."""
     for m in TIME_RE.finditer(text):
         yield Found(m.start(), m.end(), m.group())
 
 
 def time_key(raw: str) -> tuple[int, str]:
-    """(hour, minutes) so "9:00" and "09:00" compare equal."""
+    """(hour on the 24-hour clock, minutes) so "9:00", "09:00" and "9 am" compare equal, and "3 pm" with "15:00"."""
     m = TIME_RE.fullmatch(raw.strip())
     if m is None:
         raise ValueError(f"not a time: {raw!r}")
-    return int(m.group("h")), m.group("m")
+    hour, minutes = int(m.group("h")), m.group("m") or "00"
+    ampm = (m.group("ampm") or m.group("ampm2") or "").lower()
+    if ampm and hour <= 12:
+        hour = hour % 12 + (12 if ampm.startswith("p") else 0)
+    return hour, minutes

@@ -527,3 +527,15 @@ def test_partial_update_keeps_the_other_cases_accepted_scores(tmp_path):
     # One case folder given directly still finds the baseline two levels up.
     one = invoke("--cases", str(root / "cases" / "02_odr_a_to_z_vacation_us"), "--json")
     assert json.loads(one.stdout)["baseline"]["baseline_file"] == str(path)
+
+
+def test_the_per_case_time_is_the_whole_case_so_the_column_adds_up_to_the_run():
+    from appealagent.evals.report import rows
+
+    run = run_eval(SAMPLES[:3], offline_solver(), engine="offline", origin="offline", cases_dir=evals_dir() / "cases")
+    for r in run.results:
+        assert r.total_seconds >= r.seconds > 0
+    assert sum(r.total_seconds for r in run.results) <= run.seconds
+    shown = [int(row.seconds.removesuffix(" ms")) for row in rows(run)]
+    assert sum(shown) >= 0.5 * run.seconds * 1000  # not "0 ms" beside a mean of seconds
+    assert all(d["total_seconds"] >= d["seconds"] for d in (r.as_dict() for r in run.results))

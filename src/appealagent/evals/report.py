@@ -31,6 +31,10 @@ def _labels(run: EvalRun) -> list[str]:
     return [SCORERS[n].label if n in SCORERS else n for n in run.scorer_names]
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.0f} s"
+
+
 def rows(run: EvalRun) -> list[Row]:
     out = []
     for r in run.results:
@@ -40,7 +44,9 @@ def rows(run: EvalRun) -> list[Row]:
         else:
             cells = [format_value(n, r.value(n)) for n in run.scorer_names]
             details = [f"{n}: {d}" for n in run.scorer_names if n in r.scores for d in r.scores[n].details]
-        out.append(Row(r.id, cells, f"{r.seconds * 1000:.0f} ms", r.error, details))
+        # The whole case (drafting and grading), so the column adds up to the run's time: an offline
+        # draft takes a few ms and the grading most of the rest, which "0 ms" beside "2.61 s" hid.
+        out.append(Row(r.id, cells, _duration(r.total_seconds or r.seconds), r.error, details))
     return out
 
 

@@ -40,9 +40,10 @@ ORIGIN_NOTES = {
 class CaseResult:
     id: str
     scores: dict[str, Score]
-    seconds: float
+    seconds: float  # drafting only (the engine's cost, as the drafting-cost figures report it)
     origin: str = ""
     error: str | None = None
+    total_seconds: float = 0.0  # drafting and grading: what the case cost the run
     letter: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -55,6 +56,7 @@ class CaseResult:
             "id": self.id,
             "origin": self.origin,
             "seconds": round(self.seconds, 4),
+            "total_seconds": round(self.total_seconds, 4),
             "error": self.error,
             "scores": {name: s.as_dict() for name, s in self.scores.items()},
         }
@@ -147,6 +149,7 @@ def run_eval(
             seconds = time.perf_counter() - t0  # drafting time; scoring is the grader's cost
             scores = score_all(sample, output, scorers, extra)
             result = CaseResult(sample.id, scores, seconds, output.origin or origin, letter=output.letter, meta=output.meta)
+        result.total_seconds = time.perf_counter() - t0
         run.results.append(result)
         if on_case is not None:
             on_case(sample, result)

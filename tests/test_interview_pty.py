@@ -20,7 +20,7 @@ pexpect = pytest.importorskip("pexpect")
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTICES = ROOT / "tests" / "data" / "notices"
-TIMEOUT = 60
+TIMEOUT = 120  # generous: these drive real processes, and a loaded CI machine is slow
 QUESTION_ID = r"\[([a-z_][a-z0-9_.]*)\]"
 
 

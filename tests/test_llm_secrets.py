@@ -175,7 +175,7 @@ def test_ctrl_c_in_a_batch_prints_a_summary_and_no_traceback(tmp_path):
     cases.mkdir()
     for i in range(16):
         (cases / f"case{i:02d}.json").write_text(CASE.read_text())
-    server = subprocess.Popen([sys.executable, "-m", "tests.stub_server", "--latency", "0.6"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen([sys.executable, "-m", "tests.stub_server", "--latency", "1.0"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         url = server.stdout.readline().strip()
         env = {**os.environ, "OPENAI_BASE_URL": url, "APPEALAGENT_HOME": str(tmp_path / "home"), "APPEALAGENT_CHECK_WORKERS": "1"}

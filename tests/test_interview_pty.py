@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,9 +30,15 @@ def _command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "appealagent"]
 
 
+_HOME = tempfile.mkdtemp(prefix="appealagent-pty-")
+
+
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
+    """The terminal's environment: no LLM settings or state left by other tests (a model configured by
+    mistake would make a Chinese interview wait on a translator), and a home and cache of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "APPEALAGENT_"))}
     env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8", NO_COLOR="1", TERM="xterm")
+    env.update(APPEALAGENT_HOME=_HOME, XDG_CACHE_HOME=os.path.join(_HOME, "cache"))
     return env
 
 

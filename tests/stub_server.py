@@ -189,7 +189,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         req = self._record()
         reply = self.server.stub._next(req)
-        wait = self.server.stub.latency + reply.delay
+        stub = self.server.stub
+        if stub.hold_after is not None and len(stub.chat_requests) > stub.hold_after:
+            stub.released.wait()  # held until the server stops: the client's work cannot finish first
+        wait = stub.latency + reply.delay
         if wait:
             time.sleep(wait)
         try:
@@ -241,8 +244,10 @@ class _Server(ThreadingHTTPServer):
 class StubServer:
     """An OpenAI-compatible HTTP server in a background thread; use as a context manager."""
 
-    def __init__(self, *, latency: float = 0.0, default: Responder | None = None) -> None:
+    def __init__(self, *, latency: float = 0.0, default: Responder | None = None, hold_after: int | None = None) -> None:
         self.latency = latency
+        self.hold_after = hold_after  # requests after this many get no answer until stop(): for interrupt tests
+        self.released = threading.Event()
         self.default = default
         self.requests: list[RecordedRequest] = []
         self._queue: deque[StubResponse | Responder] = deque()
@@ -258,6 +263,7 @@ class StubServer:
         return self
 
     def stop(self) -> None:
+        self.released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -380,7 +386,7 @@ def point_at(monkeypatch: Any, stub: StubServer, **extra: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m tests.stub_server [--latency S]`: serve in the foreground, answering with offline drafts.
+    """`python -m tests.stub_server [--latency S] [--hold-after N]`: serve in the foreground, answering with offline drafts.
 
     Prints the base URL on the first line of stdout; benchmarks run it in its own
     process so the server's work does not share this program's interpreter lock.
@@ -390,8 +396,9 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--hold-after", type=int, default=None, help="answer this many chat requests, hold the rest until quit")
     args = parser.parse_args(argv)
-    stub = StubServer(latency=args.latency, default=offline_responder).start()
+    stub = StubServer(latency=args.latency, default=offline_responder, hold_after=args.hold_after).start()
     print(stub.url, flush=True)
     try:
         for line in sys.stdin:  # serve until stdin closes or says "quit"; "count" prints the number of requests

@@ -5,7 +5,6 @@ Waits for each question id in brackets and its "> " prompt; no sleeps.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -13,11 +12,6 @@ import pytest
 
 from .conftest import ROOT
 from .test_interview_pty import answer, spawn
-
-# In a fresh clone's full CI run these terminal tests hung (they pass alone and in a developer's full
-# run); until the cause is found they run everywhere but CI. Tracked in the session's closing note.
-pytestmark = pytest.mark.skipif(bool(os.environ.get("CI")), reason="pty tests hang in CI's fresh-clone full run; run them locally")
-
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -314,6 +314,7 @@ class StubServer:
 _CASE_DATA = re.compile(r"<case_data>\s*(.*?)\s*</case_data>", re.S)
 _LETTER = re.compile(r"<letter>\s*(.*?)\s*</letter>", re.S)
 _ORIGINAL = re.compile(r"<original>\s*(.*?)\s*</original>", re.S)
+_ANSWERS = re.compile(r"<answers>\s*(.*?)\s*</answers>", re.S)
 _PLACEHOLDER = re.compile(r"<([A-Z]+)_(\d+)>")
 _STAND_INS = {
     "ORDER": lambda n: f"999-{int(n):07d}-9999999",
@@ -330,7 +331,7 @@ def offline_responder(request: RecordedRequest) -> StubResponse:
     """Answer a draft request with the offline engine's draft of the case in `<case_data>`.
 
     An editor-style request (`<letter>`, or a section's `<original>`) gets its letter back
-    unchanged. Stands in for a model that follows the prompt perfectly: the draft uses only
+    unchanged; a request to translate answers (`<answers>`) gets them back untranslated. Stands in for a model that follows the prompt perfectly: the draft uses only
     the case's facts (redaction placeholders included), so it is grounded and the
     engine needs exactly one request. Explanation requests get a short Chinese text.
     """
@@ -340,6 +341,9 @@ def offline_responder(request: RecordedRequest) -> StubResponse:
     body = request.body or {}
     text = user_text(request)
     mode = "tools" if body.get("tools") else "json_schema"
+    answers = _ANSWERS.search(text)
+    if answers is not None:  # a stub cannot translate: the Chinese comes back as it went
+        return draft_reply(answers.group(1), mode=mode)
     edit = _LETTER.search(text) or _ORIGINAL.search(text)
     if edit is not None:  # editor style: hand the letter (or the one section) back as it is
         value = json.loads(edit.group(1))

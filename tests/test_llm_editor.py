@@ -155,13 +155,16 @@ def test_a_reply_that_is_no_draft_at_all_fails_the_engine_and_auto_falls_back(st
 def test_chinese_answers_go_to_the_model_and_an_untranslated_section_is_sent_back(stub):
     source = json.loads(ZH_CASE.read_text(encoding="utf-8"))
     untranslated = source["corrective_actions"][1]["text"]
-    stub.default = offline_responder  # echoes the letter: the Chinese stays, so the sections go back and then stay offline
+    stub.default = offline_responder  # echoes everything: the Chinese stays, so the sections go back and then stay offline
     result, data = draft_json(ZH_CASE)
-    first = user_text(stub.chat_requests[0])
-    assert untranslated in first and "<seller_answers_in_chinese>" in first
-    assert "[TO COMPLETE: English version" not in first
+    texts = [user_text(r) for r in stub.chat_requests]
+    assert untranslated in texts[0] and "<answers>" in texts[0]  # first: translate the answers alone
+    assert "still contains Chinese characters" in texts[1]  # then once more, with the reason
+    edit = next(t for t in texts if "<letter>" in t)
+    assert untranslated in edit and "<seller_answers_in_chinese>" in edit  # still Chinese: translated in place
+    assert "[TO COMPLETE: English version" not in edit
     assert {"corrective_actions", "preventive_measures"} <= set(data["meta"]["kept_offline"])
-    assert any("contains Chinese characters" in user_text(r) for r in stub.chat_requests[1:])
+    assert any("contains Chinese characters" in t for t in texts[texts.index(edit) + 1 :])
 
 
 def test_a_translated_letter_is_accepted_and_its_translation_notes_are_gone(stub):
@@ -169,12 +172,70 @@ def test_a_translated_letter_is_accepted_and_its_translation_notes_are_gone(stub
     done = dict(good)
     done["corrective_actions"] = [re.sub(r"\[TO COMPLETE: English version of corrective_actions\[1\]\.text\]", "We cancelled these 46 orders and refunded them in full.", a) for a in good["corrective_actions"]]
     done["preventive_measures"] = [re.sub(r"\[TO COMPLETE: English version of preventive_measures\[1\]\.text\]", "We set minimum prices in Seller Central, so any offer below them is deactivated automatically.", m) for m in good["preventive_measures"]]
-    stub.enqueue(draft_reply(done))
+    stub.enqueue(offline_responder, offline_responder, draft_reply(done))  # the answers come back untranslated twice
     result, data = draft_json(ZH_CASE)
     assert result.exit_code in (0, 1), result.stderr
     assert data["meta"]["kept_offline"] == [], stub.chat_requests
     assert "[TO COMPLETE" not in data["letter"] and "46 orders and refunded" in data["letter"]
     assert not any("is not in English" in n for n in data["notes"])
+
+
+ZH_EN = {
+    "我们取消了这46个订单并全额退款": "We cancelled these 46 orders and refunded them in full.",
+    "我们在卖家平台设置了最低价格, 低于最低价的报价会被自动停用": "We set minimum prices in Seller Central; any offer below them is deactivated automatically.",
+}
+ANSWERS_RE = re.compile(r"<answers>\s*(.*?)\s*</answers>", re.S)
+
+
+def translator(english: dict[str, str]):
+    """A responder that translates the answers it is sent from a table."""
+
+    def respond(request):
+        answers = json.loads(ANSWERS_RE.search(user_text(request)).group(1))
+        return draft_reply({k: english[v] for k, v in answers.items()})
+
+    return respond
+
+
+def test_chinese_answers_are_translated_first_and_the_edit_gets_an_english_letter(stub):
+    stub.enqueue(translator(ZH_EN))
+    stub.default = offline_responder
+    result, data = draft_json(ZH_CASE)
+    assert result.exit_code in (0, 1), result.stderr
+    assert len(stub.chat_requests) == 2
+    body = stub.chat_requests[0].body
+    assert body["response_format"]["json_schema"]["name"] == "translations"
+    assert set(body["response_format"]["json_schema"]["schema"]["required"]) == {"a1", "a2"}
+    edit = user_text(stub.chat_requests[1])
+    assert "<seller_answers_in_chinese>" not in edit and "We cancelled these 46 orders" in edit
+    assert data["meta"]["kept_offline"] == [] and data["meta"]["requests"] == 2
+    assert "We cancelled these 46 orders and refunded them in full." in data["letter"] and "[TO COMPLETE" not in data["letter"]
+    assert any("translated your Chinese answers" in n for n in data["notes"])
+    assert not any("is not in English" in n for n in data["notes"])
+
+
+def test_a_translation_that_drops_a_number_is_asked_again_alone(stub):
+    dropped = {**ZH_EN, "我们取消了这46个订单并全额退款": "We cancelled these orders and refunded them in full."}
+    stub.enqueue(translator(dropped), translator(ZH_EN))
+    stub.default = offline_responder
+    result, data = draft_json(ZH_CASE)
+    assert result.exit_code in (0, 1), result.stderr
+    second = user_text(stub.chat_requests[1])
+    assert "'46' from the Chinese answer is missing" in second
+    assert "我们取消了这46个订单" in second and "最低价格" not in second  # only the failing answer goes back
+    assert len(stub.chat_requests) == 3 and data["meta"]["kept_offline"] == []
+    assert "We cancelled these 46 orders" in data["letter"]
+
+
+def test_a_translation_is_not_used_when_it_still_fails(stub):
+    invented = {**ZH_EN, "我们取消了这46个订单并全额退款": "We cancelled these 46 orders and refunded 3 buyers in full."}
+    stub.enqueue(translator(invented), translator(invented))
+    stub.default = offline_responder
+    result, data = draft_json(ZH_CASE)
+    assert result.exit_code in (0, 1), result.stderr
+    assert "refunded 3 buyers" not in data["letter"]
+    edit = next(user_text(r) for r in stub.chat_requests if "<letter>" in user_text(r))
+    assert "我们取消了这46个订单" in edit and "minimum prices in Seller Central" in edit  # one left in Chinese, one translated
 
 
 # ---- privacy, dry run, the style option --------------------------------------------------------

@@ -14,7 +14,7 @@ from appealagent.facts.found import Found
 
 ASIN_FIELD_RE = re.compile(r"^(?:B0[0-9A-Z]{8}|\d{9}[0-9X])$")  # a whole field: an ASIN or an ISBN-10
 ORDER_ID_FIELD_RE = re.compile(r"^\d{3}-\d{7}-\d{7}$")
-ASIN_RE = re.compile(r"\bB0[0-9A-Z]{8}\b")  # in running text only the B0… form: ten digits are too often not an ASIN
+ASIN_RE = re.compile(r"(?<![0-9A-Za-z])B0[0-9A-Z]{8}(?![0-9A-Za-z])")  # in running text only the B0… form: ten digits are too often not an ASIN; no \b, which fails beside Chinese characters
 ORDER_ID_RE = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
 
 

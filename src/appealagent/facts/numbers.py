@@ -83,9 +83,17 @@ def _number_words() -> dict[str, float]:
 
 
 def word_numbers(text: str) -> set[float]:
-    """Values of the number words in a text ('two packers' -> {2.0})."""
+    """Values of the number words in a text ('two packers' -> {2.0}, '两名' -> {2.0})."""
     table = _number_words()
-    return {table[w] for w in _WORD_RE.findall(text.lower()) if w in table}
+    found = {table[w] for w in _WORD_RE.findall(text.lower()) if w in table}
+    zh = _zh_number_words()
+    return found | {zh[c] for c in text if c in zh}
+
+
+@cache
+def _zh_number_words() -> dict[str, float]:
+    words: dict[str, int | float] = load_yaml("grounding/rules.yaml").get("zh_number_words", {})
+    return {w: float(v) for w, v in words.items()}
 
 
 def same_at_precision(value: float, raw: str, known: Iterable[float]) -> bool:

@@ -21,6 +21,8 @@ from appealagent.engines.author.validate import FENCE_RE, parse_draft, validatio
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.engines.editor.request import SECTION_TOOL, build_edit_request, build_section_request
 from appealagent.engines.editor.source import LIST_SECTIONS, SECTIONS, Source, build_source, section_value, with_section
+from appealagent.engines.editor.translate import build_request as build_translation_request
+from appealagent.engines.editor.translate import translate_answers, translates, translation_note
 from appealagent.engines.editor.validate import SectionValidator
 from appealagent.errors import InputError
 from appealagent.llm.client import LLMClient, Reply
@@ -71,7 +73,11 @@ class EditorEngine:
         return llm_mode(kind) is not None
 
     def preview(self, case: Case, settings: Settings) -> Body | None:
+        """The first request: the Chinese-only answers to translate when there are any (the edit follows, with their English), else the edit."""
         src = build_source(case)
+        if src.chinese and translates(case):
+            redactor = Redactor.for_case(case, enabled=settings.redact)
+            return build_translation_request(case, settings, redactor, {f"a{i + 1}": a.text for i, a in enumerate(src.chinese)})
         return build_edit_request(case, settings, Redactor.for_case(case, enabled=settings.redact), src.source, src.chinese).body
 
     async def draft(self, case: Case, ctx: EngineContext) -> EngineRun:
@@ -83,9 +89,16 @@ class EditorEngine:
         s, trace = ctx.settings, ctx.trace
         src = build_source(case)
         client = ctx.llm()
+        exchange = Exchange(stats=ctx.call_stats(), rounds=trace.rounds)
+        translated_note: list[str] = []
+        if src.chinese and translates(case):
+            translated = await translate_answers(case, src.chinese, client, s, ctx.redactor, exchange)
+            if translated.done:
+                case = translated.case
+                src = build_source(case)
+                translated_note.append(translation_note(translated.done))
         req = build_edit_request(case, s, ctx.redactor, src.source, src.chinese)
         trace.prompt, trace.input_chars = req.prompt.info, req.input_chars
-        exchange = Exchange(stats=ctx.call_stats(), rounds=trace.rounds)
         edited = await self._ask_letter(client, req.body, ctx, exchange)
         validator = SectionValidator(case, ctx, src.source)
         draft, kept = await self._settle(case, ctx, client, src, edited, validator, exchange)
@@ -93,7 +106,7 @@ class EditorEngine:
         trace.problems = [p for ps in kept.values() for p in ps]
         # The offline notes, minus "translate it with the LLM" for sections the model did translate.
         notes = [n for n in src.offline.notes if "--engine llm" not in n or any(n.startswith(k) for k in kept)]
-        notes += [kept_note(k, v) for k, v in kept.items()]
+        notes += [kept_note(k, v) for k, v in kept.items()] + translated_note
         stats = exchange.stats
         meta = DraftMeta(
             model=s.model, base_url_host=s.host, output_mode=s.output_mode, prompt=req.prompt.info, requests=stats.requests,

@@ -1,0 +1,41 @@
+"""A translation of a seller's Chinese answer stands in for it only when every number, date, time and ID agrees."""
+
+from __future__ import annotations
+
+import pytest
+
+from appealagent.engines.editor.translate import translation_problems
+from appealagent.facts.ids import asins
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("调货车15:00从临时仓出发,在Royal Mail 15:30收件之后才到", "The transfer van left the overflow site at 3 pm and arrived after Royal Mail's 15:30 collection."),
+        ("2026年3月23日至27日两名打包员休假期间,下午的打包班只有一名打包员", "While two packers were on leave from 23 to 27 March 2026, the afternoon shift had one packer."),
+        ("迟发率在三周内从2.1%升到4.6%", "Our late shipment rate rose from 2.1% to 4.6% in three weeks."),
+        ("我们把临时仓的全部1,860件货搬进Leicester仓库", "We moved all 1860 units from the overflow site into the Leicester warehouse."),
+        ("23个延迟订单中有17个(全部是B0D4KX2PL7和B0D5MN8QR2)晚了一天", "17 of the 23 late orders (all B0D4KX2PL7 and B0D5MN8QR2) shipped a day late."),
+    ],
+)
+def test_a_faithful_translation_passes(zh, en):
+    assert translation_problems(zh, en) == []
+
+
+@pytest.mark.parametrize(
+    ("zh", "en", "expected"),
+    [
+        ("调货车15:00从临时仓出发", "The transfer van left the overflow site in the afternoon.", "'15:00' from the Chinese answer is missing"),
+        ("我们取消了这46个订单并全额退款", "We cancelled these orders and refunded 46 buyers within 24 hours.", "'24' is not in the Chinese answer"),
+        ("23个延迟订单中有17个(全部是B0D4KX2PL7)", "17 of the 23 late orders were for one ASIN.", "'B0D4KX2PL7' from the Chinese answer is missing"),
+        ("我们取消了这46个订单", "我们 cancelled these 46 orders.", "still contains Chinese characters"),
+        ("我们取消了这46个订单", "  ", "empty"),
+    ],
+)
+def test_a_translation_that_changes_a_fact_fails(zh, en, expected):
+    assert any(expected in p for p in translation_problems(zh, en))
+
+
+def test_an_asin_beside_chinese_characters_is_an_asin():
+    assert [f.text for f in asins("全部是B0D4KX2PL7和B0D5MN8QR2")] == ["B0D4KX2PL7", "B0D5MN8QR2"]
+    assert list(asins("XB0D4KX2PL7")) == []

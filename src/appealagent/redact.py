@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml
 from appealagent.facts.emails import emails
 from appealagent.facts.found import Found
@@ -33,34 +34,34 @@ from appealagent.facts.ids import order_ids
 from appealagent.model.case import Case
 from appealagent.model.enums import Marketplace
 
-PLACEHOLDER_RE = re.compile(r"<(EMAIL|ORDER|PHONE|ADDRESS|BUYER)_(\d+)>")
+PLACEHOLDER_RE = patterns.compile(r"<(EMAIL|ORDER|PHONE|ADDRESS|BUYER)_(\d+)>")
 # How a model may mangle a placeholder: HTML-escaped, bracketed or bare.
-_LOOSE_RE = re.compile(r"(?:<|&lt;|\[)?\b(EMAIL|ORDER|PHONE|ADDRESS|BUYER)_(\d+)\b(?:>|&gt;|\])?")
+_LOOSE_RE = patterns.compile(r"(?:<|&lt;|\[)?\b(EMAIL|ORDER|PHONE|ADDRESS|BUYER)_(\d+)\b(?:>|&gt;|\])?")
 
-_PHONE_CANDIDATE = re.compile(
+_PHONE_CANDIDATE = patterns.compile(
     r"(?<![\w<+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,5}){1,4}(?![\w>])"
     r"|(?<![\w+])\+\d{8,15}(?!\w)"
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = patterns.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STREET_EN = (
     r"Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Way|Court|Ct\.?"
     r"|Place|Pl\.?|Terrace|Parkway|Pkwy\.?|Highway|Hwy\.?|Square|Sq\.?"
 )
 ADDRESS_RES = (
-    re.compile(
+    patterns.compile(
         r"\b\d{1,5}[A-Za-z]?(?:-\d{1,5})?\s+(?:[A-Z][\w'.-]*\s+){1,4}(?:" + _STREET_EN + r")(?![\w])"
         r"(?:,?\s*(?:Suite|Ste\.?|Apt\.?|Unit|Floor|Fl\.?|#)\s*[\w-]+)?"
     ),
-    re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b"),
-    re.compile(r"[\u4e00-\u9fff]{2,12}(?:路|街|大道)\d{1,5}号(?:[\u4e00-\u9fff\d]{0,10}(?:室|楼|栋|单元))?"),
+    patterns.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b"),
+    patterns.compile(r"[\u4e00-\u9fff]{2,12}(?:路|街|大道)\d{1,5}号(?:[\u4e00-\u9fff\d]{0,10}(?:室|楼|栋|单元))?"),
 )
-BUYER_RE = re.compile(
+BUYER_RE = patterns.compile(
     r"\b(?:[Bb]uyer|[Cc]ustomer|[Rr]ecipient|[Cc]onsignee|[Ss]hip to)(?:'s)?(?: name)?(?: is)?[:,]?\s+"
     r"(?:(?P<title>Mr|Mrs|Ms|Miss|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
 )
-_DIGIT = re.compile(r"\d")
-_BUYER_CUE = re.compile(r"[Bb]uyer|[Cc]ustomer|[Rr]ecipient|[Cc]onsignee|[Ss]hip to")
+_DIGIT = patterns.compile(r"\d")
+_BUYER_CUE = patterns.compile(r"[Bb]uyer|[Cc]ustomer|[Rr]ecipient|[Cc]onsignee|[Ss]hip to")
 
 
 @cache
@@ -74,7 +75,7 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-ÞŁŚŻ][\w'’-]*[\w]"
 @cache
 def _title_re() -> re.Pattern[str]:
     titles = "|".join(re.escape(t) for t in load_yaml("redact.yaml")["titles"])
-    return re.compile(r"\b(?:" + titles + r")\.?\s+(?P<name>" + _NAME_WORD + r"(?:[ -]" + _NAME_WORD + r"){0,2})")
+    return patterns.compile(r"\b(?:" + titles + r")\.?\s+(?P<name>" + _NAME_WORD + r"(?:[ -]" + _NAME_WORD + r"){0,2})")
 
 
 @cache
@@ -84,7 +85,7 @@ def _postcode_res(region: str | None) -> tuple[re.Pattern[str], ...]:
     for entry in load_yaml("redact.yaml")["postcodes"]:
         regions = entry["regions"]
         if regions == "all" or region is None or region in regions:
-            out.append(re.compile(entry["pattern"]))
+            out.append(patterns.compile(entry["pattern"]))
     return tuple(out)
 
 

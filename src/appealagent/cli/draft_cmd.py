@@ -79,11 +79,12 @@ def _summary(outcome: DraftOutcome, case_file: Path | None = None) -> list[str]:
 def english_notes(case: Case, case_file: Path | None) -> list[str]:
     """For a seller who explains in Chinese: in Chinese, exactly which answers still need English and where to write it."""
     from appealagent.interview.english import english_gaps
-    from appealagent.interview.wording import label, ui
 
     gaps = english_gaps(case)
     if not gaps:
         return []
+    from appealagent.interview.wording import label, ui  # the interview's wording loads its question files: only when needed
+
     lang = "zh" if case.explanation_language is not None and case.explanation_language.value == "zh" else "en"
     where = str(case_file) if case_file is not None else "CASE.json"
     lines = [ui("draft_english_head", lang)]

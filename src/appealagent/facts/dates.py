@@ -9,10 +9,10 @@ year is compared by month and day only.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from appealagent.catalog import patterns
 from appealagent.facts.found import Found
 
 _MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
@@ -22,12 +22,12 @@ _M = (
 )
 _ORD = r"(?:st|nd|rd|th)?"
 _DAYS = rf"(?P<d>\d{{1,2}}){_ORD}(?:\s?[-–]\s?(?P<d2>\d{{1,2}}){_ORD})?"
-DMY_RE = re.compile(rf"\b{_DAYS}(?: of)? {_M}(?:,? (?P<y>\d{{4}}))?\b")
-MDY_RE = re.compile(rf"\b{_M} {_DAYS}(?:,? (?P<y>\d{{4}}))?\b")
-YMD_RE = re.compile(r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])")
-NUMERIC_RE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/]|\.\d)")
+DMY_RE = patterns.compile(rf"\b{_DAYS}(?: of)? {_M}(?:,? (?P<y>\d{{4}}))?\b")
+MDY_RE = patterns.compile(rf"\b{_M} {_DAYS}(?:,? (?P<y>\d{{4}}))?\b")
+YMD_RE = patterns.compile(r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])")
+NUMERIC_RE = patterns.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/]|\.\d)")
 # 09:00, 16.30, and the 12-hour forms a model writes for them: "3 pm", "3:30 PM", "9 a.m.".
-TIME_RE = re.compile(
+TIME_RE = patterns.compile(
     r"(?<![\d:])(?P<h>[01]?\d|2[0-3])"
     r"(?:[:.](?P<m>[0-5]\d)(?![\d:])(?:\s?(?P<ampm>(?i:[ap]\.?m\.?))(?![A-Za-z]))?"
     r"|\s?(?P<ampm2>(?i:[ap]\.?m\.?))(?![A-Za-z]))"

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml
 from appealagent.facts.case_facts import CaseFacts
 from appealagent.facts.scan import TODO_RE, Fact, scan
@@ -36,7 +37,7 @@ from appealagent.redact import PLACEHOLDER_RE
 
 __all__ = ["CaseFacts", "Ungrounded", "find_ungrounded", "sections"]
 
-WORD_RE = re.compile(r"[a-z]+")
+WORD_RE = patterns.compile(r"[a-z]+")
 _KIND = {"percentage": "number"}  # the re-ask message calls a percentage's figure a number, as it always has
 
 
@@ -102,13 +103,13 @@ def _stems(text: str) -> set[str]:
 @cache
 def _company_re() -> re.Pattern[str]:
     suffixes = "|".join(re.escape(s) for s in sorted(_rules()["company_suffixes"], key=len, reverse=True))
-    return re.compile(r"((?:[A-Z][\w&'.-]*\s+){1,6})(?:" + suffixes + r")(?![\w])")
+    return patterns.compile(r"((?:[A-Z][\w&'.-]*\s+){1,6})(?:" + suffixes + r")(?![\w])")
 
 
 @cache
 def _supplier_cue_re() -> re.Pattern[str]:
     cues = "|".join(_rules()["supplier_cues"])
-    return re.compile(r"\b(?:" + cues + r"),?\s+(?:called\s+|named\s+)?((?:[A-Z][\w&'-]+(?:\s+|$)){1,5})")
+    return patterns.compile(r"\b(?:" + cues + r"),?\s+(?:called\s+|named\s+)?((?:[A-Z][\w&'-]+(?:\s+|$)){1,5})")
 
 
 @cache
@@ -195,7 +196,7 @@ class Claim:
 
 
 def _alternation(items: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
+    return patterns.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
 
 
 @cache

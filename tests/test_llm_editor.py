@@ -274,3 +274,11 @@ def test_a_kept_untranslated_section_keeps_the_note_that_says_what_to_add(stub):
     result, data = draft_json(ZH_CASE)
     assert "corrective_actions" in data["meta"]["kept_offline"]
     assert any(n.startswith("corrective_actions[1].text is not in English") for n in data["notes"])
+
+
+def test_dry_run_of_a_chinese_case_shows_the_translation_request_first():
+    result = runner.invoke(app, ["draft", str(ZH_CASE), "--dry-run"], env={"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert "<answers>" in body["messages"][-1]["content"] and "我们取消了这46个订单" in body["messages"][-1]["content"]
+    assert body["response_format"]["json_schema"]["name"] == "translations"

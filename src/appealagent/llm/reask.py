@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
@@ -85,6 +86,24 @@ class Exchange:
 
 Validate = Callable[[str | None], Awaitable[T]]
 FollowUp = Callable[[Reply, list[str]], list[Message]]
+
+
+FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
+
+
+def unfenced(raw: str | None) -> str:
+    """A reply's text without the ```json fence some servers add."""
+    text = (raw or "").strip()
+    fenced = FENCE_RE.match(text)
+    return fenced.group(1) if fenced else text
+
+
+def reply_json(raw: str | None, expect: str) -> object:
+    """A reply parsed as JSON; raises Invalid telling the model what to send instead (`expect`)."""
+    try:
+        return json.loads(unfenced(raw))
+    except json.JSONDecodeError as exc:
+        raise Invalid([f"the reply is not valid JSON ({exc.msg}); reply with {expect}"]) from None
 
 
 def reask_messages(reply: Reply, problems: list[str], *, prompt: str = "reask_reply", tool_name: str | None = None) -> list[Message]:

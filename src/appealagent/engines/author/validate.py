@@ -14,8 +14,6 @@ by the one verdict (checks.readiness), like every other letter.
 
 from __future__ import annotations
 
-import re
-
 from pydantic import ValidationError
 
 from appealagent.checks.model import CheckReport, Finding
@@ -26,24 +24,19 @@ from appealagent.engines.offline import draft_offline
 from appealagent.engines.readiness import acheck, error_findings
 from appealagent.facts.grounding import CaseFacts, find_ungrounded, sections
 from appealagent.letters.render import render_letter
-from appealagent.llm.reask import Invalid
+from appealagent.llm.reask import Invalid, unfenced
 from appealagent.model.case import Case, Language, has_cjk
 from appealagent.model.draft import AppealDraft, DraftResult
 
 # Rule categories and ids a model's wording alone can trigger: never excused by the offline baseline.
 MODEL_RULES = frozenset({"tone", "boilerplate.off_topic", "grounding.invented_claim", "tense.impossible_date", "tense.future_in_actions"})
-FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
 
 
 def parse_draft(raw: str | None) -> AppealDraft:
     """Validate a reply as an AppealDraft (tolerating a ```json fence some servers add)."""
     if raw is None:
         raise ValueError("the reply was empty")
-    text = raw.strip()
-    fenced = FENCE_RE.match(text)
-    if fenced:
-        text = fenced.group(1)
-    return AppealDraft.model_validate_json(text)
+    return AppealDraft.model_validate_json(unfenced(raw))
 
 
 def validation_problems(exc: ValidationError) -> list[str]:

@@ -11,13 +11,11 @@ under `auto` the offline letter then stands in.
 
 from __future__ import annotations
 
-import json
-
 from pydantic import ValidationError
 
 from appealagent.engines.author.engine import DraftRejected
 from appealagent.engines.author.request import TOOL_NAME
-from appealagent.engines.author.validate import FENCE_RE, parse_draft, validation_problems
+from appealagent.engines.author.validate import parse_draft, validation_problems
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.engines.editor.request import SECTION_TOOL, build_edit_request, build_section_request
 from appealagent.engines.editor.source import LIST_SECTIONS, SECTIONS, Source, build_source, section_value, with_section
@@ -26,7 +24,7 @@ from appealagent.engines.editor.translate import translate_answers, translates, 
 from appealagent.engines.editor.validate import SectionValidator
 from appealagent.errors import InputError
 from appealagent.llm.client import LLMClient, Reply
-from appealagent.llm.reask import AskFailed, Exchange, Invalid, ask, reask_messages
+from appealagent.llm.reask import AskFailed, Exchange, Invalid, ask, reask_messages, reply_json
 from appealagent.llm.request import Body, Message
 from appealagent.model.case import Case, LetterKind, missing_for_draft
 from appealagent.model.draft import AppealDraft, DraftMeta, DraftResult
@@ -40,14 +38,7 @@ PARSE_REASKS = 1  # a reply that is not a draft at all is sent back once; sectio
 def parse_section(raw: str | None, is_list: bool) -> str | list[str]:
     """The value of a one-section reply ({"items": [...]} or {"text": "..."}); raises Invalid."""
     key = "items" if is_list else "text"
-    text = (raw or "").strip()
-    fenced = FENCE_RE.match(text)
-    if fenced:
-        text = fenced.group(1)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Invalid([f"the reply is not valid JSON ({exc.msg}); reply with one JSON object {{\"{key}\": …}}"]) from None
+    data = reply_json(raw, f"one JSON object {{\"{key}\": …}}")
     value = data.get(key) if isinstance(data, dict) else None
     if is_list and isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [v for v in value if v.strip()]

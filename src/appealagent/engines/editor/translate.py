@@ -18,14 +18,13 @@ import re
 from dataclasses import dataclass, field
 
 from appealagent.engines.author.request import LANGUAGE_NAMES
-from appealagent.engines.author.validate import FENCE_RE
 from appealagent.engines.editor.source import ChineseAnswer
 from appealagent.facts.dates import time_key
 from appealagent.facts.numbers import number_key, word_numbers
 from appealagent.facts.scan import Fact, scan
 from appealagent.llm.client import LLMClient
 from appealagent.llm.prompts import load_prompt
-from appealagent.llm.reask import AskFailed, Exchange, Invalid, ask
+from appealagent.llm.reask import AskFailed, Exchange, Invalid, ask, reply_json
 from appealagent.llm.request import Body, chat_body, json_object_output, json_schema_output, tool_output
 from appealagent.model.case import Case, Language, has_cjk
 from appealagent.redact import Redactor, leftover_placeholders
@@ -163,14 +162,7 @@ def build_request(case: Case, settings: Settings, redactor: Redactor, answers: d
 
 
 def _parse(raw: str | None, keys: list[str]) -> dict[str, str]:
-    text = (raw or "").strip()
-    fenced = FENCE_RE.match(text)
-    if fenced:
-        text = fenced.group(1)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Invalid([f"the reply is not valid JSON ({exc.msg}); reply with one JSON object with the keys {', '.join(keys)}"]) from None
+    data = reply_json(raw, f"one JSON object with the keys {', '.join(keys)}")
     if not isinstance(data, dict):
         raise Invalid([f"reply with one JSON object with the keys {', '.join(keys)}"])
     return {k: " ".join(v.split()) for k, v in data.items() if k in keys and isinstance(v, str)}

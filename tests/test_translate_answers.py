@@ -16,6 +16,8 @@ from appealagent.facts.ids import asins
         ("迟发率在三周内从2.1%升到4.6%", "Our late shipment rate rose from 2.1% to 4.6% in three weeks."),
         ("我们把临时仓的全部1,860件货搬进Leicester仓库", "We moved all 1860 units from the overflow site into the Leicester warehouse."),
         ("23个延迟订单中有17个(全部是B0D4KX2PL7和B0D5MN8QR2)晚了一天", "17 of the 23 late orders (all B0D4KX2PL7 and B0D5MN8QR2) shipped a day late."),
+        ("品牌方青云于2026年2月更换了包装盒和标志", "The brand owner Qingyun changed its box and logo in February 2026."),
+        ("我们从2025年8月起向青云品牌方的授权工厂采购", "Since Aug. 2025 we have bought from the brand's authorised factory."),
     ],
 )
 def test_a_faithful_translation_passes(zh, en):

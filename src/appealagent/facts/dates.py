@@ -25,6 +25,7 @@ _DAYS = rf"(?P<d>\d{{1,2}}){_ORD}(?:\s?[-–]\s?(?P<d2>\d{{1,2}}){_ORD})?"
 DMY_RE = patterns.compile(rf"\b{_DAYS}(?: of)? {_M}(?:,? (?P<y>\d{{4}}))?\b")
 MDY_RE = patterns.compile(rf"\b{_M} {_DAYS}(?:,? (?P<y>\d{{4}}))?\b")
 YMD_RE = patterns.compile(r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])")
+MONTH_RE = patterns.compile(rf"\b{_M}(?![A-Za-z])")
 NUMERIC_RE = patterns.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/]|\.\d)")
 # 09:00, 16.30, and the 12-hour forms a model writes for them: "3 pm", "3:30 PM", "9 a.m.".
 TIME_RE = patterns.compile(
@@ -127,6 +128,11 @@ class DateIndex:
     def mentions(self, when: dt.date) -> bool:
         """True when the text names this calendar day (with its year, or without one)."""
         return (when.year, when.month, when.day) in self.full or (when.month, when.day) in self.partial
+
+
+def months(text: str) -> set[int]:
+    """The months a text names in words, with or without a day ("since March 2026" -> {3})."""
+    return {_MONTHS[m.group("m")[:3].lower()] for m in MONTH_RE.finditer(text)}
 
 
 def times(text: str) -> Iterator[Found]:

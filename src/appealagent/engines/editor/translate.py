@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from appealagent.engines.author.request import LANGUAGE_NAMES
 from appealagent.engines.editor.source import ChineseAnswer
-from appealagent.facts.dates import time_key
+from appealagent.facts.dates import months, time_key
 from appealagent.facts.numbers import number_key, word_numbers
 from appealagent.facts.scan import Fact, scan
 from appealagent.llm.client import LLMClient
@@ -68,7 +68,7 @@ def _fact_key(fact: Fact) -> tuple[str, object]:
 
 def _loose_numbers(facts: list[Fact], text: str) -> set[float]:
     """Every number a text states in any form: digits, number words, a date's parts, a time's hour (both clocks)."""
-    out = {number_key(v) for v in word_numbers(text)}
+    out = {number_key(v) for v in word_numbers(text)} | {float(m) for m in months(text)}  # "2026年3月" is "March 2026"
     for f in facts:
         if f.date is not None:
             out |= {float(v) for v in (f.date.year, f.date.month, f.date.day) if v is not None}

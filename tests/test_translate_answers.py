@@ -41,3 +41,19 @@ def test_a_translation_that_changes_a_fact_fails(zh, en, expected):
 def test_an_asin_beside_chinese_characters_is_an_asin():
     assert [f.text for f in asins("全部是B0D4KX2PL7和B0D5MN8QR2")] == ["B0D4KX2PL7", "B0D5MN8QR2"]
     assert list(asins("XB0D4KX2PL7")) == []
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("2026年3月6日至9日,我们的", "6–9 March 2026,我们的"),
+        ("直到2026年3月9日订单", "直到9 March 2026订单"),
+        ("3月30日至4月2日", "30 March – 2 April"),
+        ("从2025年8月起", "从August 2025起"),
+        ("下午3点,13月5日", "下午3点,13月5日"),
+    ],
+)
+def test_chinese_dates_go_to_the_model_written_the_english_way(zh, en):
+    from appealagent.facts.dates import zh_dates_in_english
+
+    assert zh_dates_in_english(zh) == en

@@ -9,6 +9,7 @@ year is compared by month and day only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -128,6 +129,38 @@ class DateIndex:
     def mentions(self, when: dt.date) -> bool:
         """True when the text names this calendar day (with its year, or without one)."""
         return (when.year, when.month, when.day) in self.full or (when.month, when.day) in self.partial
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+# 2026年3月6日, 3月6日, 2026年3月6日至9日, 3月30日至4月2日, 2026年3月
+ZH_DATE_RE = patterns.compile(
+    r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
+    r"(?:\s*(?:至|到|~|-|–|—)\s*(?:(?P<m2>\d{1,2})\s*月\s*)?(?P<d2>\d{1,2})\s*[日号])?"
+    r"|(?P<ym_y>\d{4})\s*年\s*(?P<ym_m>\d{1,2})\s*月(?!\s*\d)"
+)
+
+
+def _zh_date_english(m: re.Match[str]) -> str:
+    if m.group("ym_y"):
+        month = int(m.group("ym_m"))
+        return f"{_MONTH_NAMES[month - 1]} {m.group('ym_y')}" if 1 <= month <= 12 else m.group(0)
+    month, day = int(m.group("m")), int(m.group("d"))
+    if not 1 <= month <= 12:
+        return m.group(0)
+    year = f" {m.group('y')}" if m.group("y") else ""
+    if m.group("d2") is None:
+        return f"{day} {_MONTH_NAMES[month - 1]}{year}"
+    month2 = int(m.group("m2") or month)
+    if not 1 <= month2 <= 12:
+        return m.group(0)
+    if month2 == month:
+        return f"{day}–{int(m.group('d2'))} {_MONTH_NAMES[month - 1]}{year}"
+    return f"{day} {_MONTH_NAMES[month - 1]} – {int(m.group('d2'))} {_MONTH_NAMES[month2 - 1]}{year}"
+
+
+def zh_dates_in_english(text: str) -> str:
+    """Chinese dates written the English way, in place ("2026年3月6日至9日" -> "6–9 March 2026"): a model copies them whole."""
+    return ZH_DATE_RE.sub(_zh_date_english, text)
 
 
 def months(text: str) -> set[int]:

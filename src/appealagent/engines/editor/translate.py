@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from appealagent.engines.author.request import LANGUAGE_NAMES
 from appealagent.engines.editor.source import ChineseAnswer
-from appealagent.facts.dates import months, time_key
+from appealagent.facts.dates import months, time_key, zh_dates_in_english
 from appealagent.facts.numbers import number_key, word_numbers
 from appealagent.facts.scan import Fact, scan
 from appealagent.llm.client import LLMClient
@@ -72,6 +72,7 @@ def _loose_numbers(facts: list[Fact], text: str) -> set[float]:
     for f in facts:
         if f.date is not None:
             out |= {float(v) for v in (f.date.year, f.date.month, f.date.day) if v is not None}
+            out |= {float(n) for n in re.findall(r"\d+", f.text)}  # the end of a range: "6–9 March 2026"
         elif f.kind == "time":
             hour = time_key(f.text)[0]
             out |= {float(hour), float(hour % 12 or 12)}
@@ -147,18 +148,32 @@ def _output(settings: Settings, keys: list[str]) -> Body:
     return json_schema_output("translations", _schema(keys))
 
 
+def case_names(case: Case) -> list[str]:
+    """The case's own names in Latin letters (seller, brand, rights owner, document issuers): how the translation writes them."""
+    owner = case.notification.rights_owner
+    names = [case.seller.legal_name, case.seller.store_name, *(d.issuer for d in case.evidence)]
+    names += [owner.name, owner.brand] if owner else []
+    return sorted({n for n in names if n and not has_cjk(n)})
+
+
 def build_request(case: Case, settings: Settings, redactor: Redactor, answers: dict[str, str], problems: dict[str, list[str]] | None = None) -> Body:
     """One request for these answers (key → Chinese text, redacted before it is rendered), with what was wrong last time."""
-    payload = {k: redactor.redact_text(v) for k, v in answers.items()}
+    payload = {k: zh_dates_in_english(redactor.redact_text(v)) for k, v in answers.items()}
+    # Each answer's numbers and IDs, listed: a small model keeps what it is shown it must keep.
+    keep = {k: list(dict.fromkeys(f.text for f in scan(v)[0])) for k, v in payload.items()}
     messages = load_prompt("translate_answers").render(
         answers_json=json.dumps(payload, ensure_ascii=False, indent=1),
+        keep={k: v for k, v in keep.items() if v},
+        names=case_names(case),
         problems={k: [redactor.redact_text(p) for p in v] for k, v in (problems or {}).items()},
         letter_language=LANGUAGE_NAMES.get(case.letter_language, "English"),
         output_mode=settings.output_mode,
     )
     # Room for the English, which runs about twice the Chinese's characters, in tokens a little less.
     room = max(256, min(settings.max_tokens, 64 + 2 * sum(len(v) for v in payload.values())))
-    return chat_body(settings, messages, max_tokens=room, temperature=settings.temperature, output=_output(settings, list(payload)))
+    # A translation has one right answer: no sampling (unless the provider takes no temperature at all).
+    temperature = 0.0 if settings.temperature is not None else None
+    return chat_body(settings, messages, max_tokens=room, temperature=temperature, output=_output(settings, list(payload)))
 
 
 def _parse(raw: str | None, keys: list[str]) -> dict[str, str]:

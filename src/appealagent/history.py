@@ -13,17 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from appealagent.catalog import patterns
 from appealagent.errors import InputError
 from appealagent.files import atomic_write, format_validation_error, read_text
 
 HISTORY_FORMAT: Final = "appealagent-case-history"
-_REV_RE = re.compile(r"\.rev\d+$")
+_REV_RE = patterns.compile(r"\.rev\d+$")
 Reading = dict[str, object]  # a reply as intake.reply.ReplyReading.to_json() gives it
 
 

@@ -27,6 +27,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from appealagent import paths
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml
 from appealagent.errors import InputError
 
@@ -41,9 +42,9 @@ OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "tools", "json_object")
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 # Credentials a URL may carry: the user-info part, and query parameters named like a secret.
-_URL_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<info>[^/@\s\"'<>]+)@", re.I)
+_URL_USERINFO = patterns.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<info>[^/@\s\"'<>]+)@", re.I)
 _SECRET_PARAM = r"(?:api[-_]?key|key|token|access[-_]?token|auth|password|passwd|pwd|secret|sig|signature|code)"
-_URL_SECRET_QUERY = re.compile(r"(?P<name>[?&]" + _SECRET_PARAM + r"=)(?P<value>[^&#\s\"'<>]+)", re.I)
+_URL_SECRET_QUERY = patterns.compile(r"(?P<name>[?&]" + _SECRET_PARAM + r"=)(?P<value>[^&#\s\"'<>]+)", re.I)
 
 
 def mask_url_credentials(text: str) -> str:

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.document import Document, Span, count_words, sentences
 from appealagent.checks.sections import PARTS, Layout, locate_sections
@@ -193,12 +194,12 @@ def default_examples(n: int) -> Sequence[IndexedLetter]:
 # --------------------------------------------------------------------------- inference
 
 
-_BUYER_RE = re.compile(
+_BUYER_RE = patterns.compile(
     r"\b(?:dear (?:valued )?(?:customer|buyer|shopper)|your (?:order|purchase|parcel|package|item|return|refund)|thank you for (?:your (?:order|purchase)|shopping|choosing))\b",
     re.IGNORECASE,
 )
-_AMAZON_ADDRESS_RE = re.compile(r"\b(?:seller performance|performance team|amazon team|dear amazon|account health|plan of action)\b", re.IGNORECASE)
-_REPORT_RE = re.compile(r"\bfeedback abuse report\b", re.IGNORECASE)
+_AMAZON_ADDRESS_RE = patterns.compile(r"\b(?:seller performance|performance team|amazon team|dear amazon|account health|plan of action)\b", re.IGNORECASE)
+_REPORT_RE = patterns.compile(r"\bfeedback abuse report\b", re.IGNORECASE)
 
 
 def infer_kind(text: str, layout: Layout) -> LetterKind:

@@ -9,19 +9,19 @@ regexes), because the checks must stay fast on a 1 MB paste.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from appealagent.catalog import patterns
 from appealagent.catalog.loader import parse_yaml
 
 Span = tuple[int, int]
 
-_PART_RE = re.compile(r"##(?!#)[ \t]*(.*?)[ \t]*$")  # used with match(text, pos, endpos): anchored at pos
-_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
-_SENT_END_RE = re.compile(r"[.!?]+(?=[\s\"'”’)\]]|$)|\n")
+_PART_RE = patterns.compile(r"##(?!#)[ \t]*(.*?)[ \t]*$")  # used with match(text, pos, endpos): anchored at pos
+_WORD_RE = patterns.compile(r"\w+(?:['’]\w+)*")
+_SENT_END_RE = patterns.compile(r"[.!?]+(?=[\s\"'”’)\]]|$)|\n")
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     ["e.g", "i.e", "eg", "ie", "no", "nos", "co", "ltd", "inc", "mr", "ms", "mrs", "dr", "st", "vs", "etc", "approx", "reg", "art", "sec", "fig", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "p.o"]

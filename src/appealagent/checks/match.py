@@ -72,10 +72,10 @@ def owner_re() -> re.Pattern[str]:
     return patterns.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
 
 
-_NAME_RE = re.compile(r"\b[A-Z][a-z]{1,15} [A-Z][a-z]{1,15}\b")
-_I_RE = re.compile(r"\bI\b")
+_NAME_RE = patterns.compile(r"\b[A-Z][a-z]{1,15} [A-Z][a-z]{1,15}\b")
+_I_RE = patterns.compile(r"\bI\b")
 # "…and Sofia drop-tests 3 planters": a first name mid-sentence as the subject of a present-tense verb
-_FIRST_NAME_RE = re.compile(r"(?<=[a-z,] )(?!(?:Amazon|Seller|Central|Account|Health|Brand|Registry|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][a-z]{2,15} (?:now |also |then )?(?:[a-z]+-)?[a-z]{2,}s\b")
+_FIRST_NAME_RE = patterns.compile(r"(?<=[a-z,] )(?!(?:Amazon|Seller|Central|Account|Health|Brand|Registry|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][a-z]{2,15} (?:now |also |then )?(?:[a-z]+-)?[a-z]{2,}s\b")
 
 
 def has_owner(text: str, start: int, end: int) -> bool:

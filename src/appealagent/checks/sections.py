@@ -28,12 +28,12 @@ LABELS = {
     "message": "message",
 }
 
-_MARKERS_RE = re.compile(
+_MARKERS_RE = patterns.compile(
     r"^[\s#>*_]*(?:(?:\(?\d{1,2}[.)]|\(?[ivx]{1,4}[.)]|\(?[a-d][.)]|(?:step|part|section|question|q)\s*\d{1,2}\s*[:.)\-–—]?|(?:question|q)\s*[:.)\-–—])\s*)?[\s*_]*",
     re.IGNORECASE,
 )
-_TRAIL_RE = re.compile(r"[\s*_:：?？.\-–—]+$")
-_BULLET_RE = re.compile(r"[ \t]*(?:[-*•·▪‣◦]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])[ \t]+", re.IGNORECASE)
+_TRAIL_RE = patterns.compile(r"[\s*_:：?？.\-–—]+$")
+_BULLET_RE = patterns.compile(r"[ \t]*(?:[-*•·▪‣◦]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])[ \t]+", re.IGNORECASE)
 _LONG_UNIT_WORDS = 150
 _LEAD_IN_WORDS = 12  # a short unbulleted line right before a bulleted list introduces it
 

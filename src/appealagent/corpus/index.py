@@ -23,10 +23,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from appealagent import paths
+from appealagent.catalog import patterns
 from appealagent.corpus.store import letter_files, load_corpus
 
 INDEX_VERSION = 1
-_TOKEN_RE = re.compile(r"\w+")
+_TOKEN_RE = patterns.compile(r"\w+")
 _PREFIX = "overlap-"
 
 

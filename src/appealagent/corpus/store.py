@@ -9,7 +9,6 @@ file and field, used both by `corpus validate` and by loading, and one format ta
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -20,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from appealagent import paths
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml, parse_front_matter
 from appealagent.errors import InputError
 from appealagent.files import read_text
@@ -28,10 +28,10 @@ from appealagent.model.case import LetterKind, Marketplace, ViolationType, has_c
 Origin = Literal["builtin", "user"]
 Outcome = Literal["reinstated", "model", "unknown"]
 
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOPIC_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
-PART_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
-SECTION_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
+ID_RE = patterns.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOPIC_RE = patterns.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+PART_RE = patterns.compile(r"^##(?!#)\s*(.*?)\s*$")
+SECTION_RE = patterns.compile(r"^###(?!#)\s*(.*?)\s*$")
 DOC_NAMES = {"readme.md"}
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from appealagent import paths
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import parse_front_matter
 from appealagent.checks.readiness import error_findings
 from appealagent.checks.runner import run_checks
@@ -27,7 +28,7 @@ from appealagent.letters.readers import read_letter
 from appealagent.model.case import LetterKind
 
 FIELD_ORDER = ["id", "kind", "violation_type", "topic", "marketplace", "outcome", "source", "tags", "sections", "language", "translation"]
-_PLAIN_HEADING_RE = re.compile(
+_PLAIN_HEADING_RE = patterns.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:(?:\d{1,2}|[ivx]{1,4}|[a-c])[.)]\s+)?(?P<name>[A-Za-z][A-Za-z' -]{2,60}?)\s*:?\s*(?:\*\*|__)?\s*:?\s*$",
     re.IGNORECASE,
 )

@@ -10,19 +10,19 @@ Only the vocabulary and the part writers are Python; which sentences a letter ha
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml, type_wording
 from appealagent.checks import data as check_data
 from appealagent.errors import InputError
 from appealagent.model.case import Case, EvidenceDocument, EvidenceKind, has_cjk
 
 Facts = dict[str, str | None]
-_FIELD_RE = re.compile(r"\{(\w+)\}")
+_FIELD_RE = patterns.compile(r"\{(\w+)\}")
 
 
 def fmt_date(value: Any) -> str:

@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from appealagent.catalog import patterns
 from appealagent.engines.author.engine import AuthorEngine
 from appealagent.errors import AppealAgentError, InputError
 from appealagent.evals.dataset import Sample, load_dataset, resolve_cases_dir
@@ -38,7 +39,7 @@ NOTE = (
     "<ORDER_n>/<EMAIL_n>/<PHONE_n>/<ADDRESS_n> placeholders). It tests the pipeline - prompts, parsing, "
     "redaction, grounding, rendering - and says nothing about any model's quality."
 )
-_ITEM = re.compile(r"^\d+\.\s+")
+_ITEM = patterns.compile(r"^\d+\.\s+")
 FIELDS = {"root_cause": "root_causes", "corrective_actions": "corrective_actions", "preventive_measures": "preventive_measures"}
 
 

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml
 from appealagent.checks import run_checks
 from appealagent.checks.model import CheckReport
@@ -119,7 +120,7 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_WORD_RE = patterns.compile(r"\w+", re.UNICODE)
 
 
 def words(text: str) -> list[str]:
@@ -128,7 +129,7 @@ def words(text: str) -> list[str]:
 
 # ---- structure -------------------------------------------------------------------------------
 
-_HEADING_NOISE = re.compile(r"^[#*_\s]*(?:(?:\d+|[ivx]+|[a-c])[.)]\s*)?|[*_:\s]+$", re.I)
+_HEADING_NOISE = patterns.compile(r"^[#*_\s]*(?:(?:\d+|[ivx]+|[a-c])[.)]\s*)?|[*_:\s]+$", re.I)
 
 
 def heading_part(line: str) -> str | None:
@@ -275,12 +276,12 @@ DATE_RES = (
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b"),
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<mon>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"),
 )
-NUMERIC_DATE_RE = re.compile(r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
+NUMERIC_DATE_RE = patterns.compile(r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
 # ASCII boundaries, not \b: in a Chinese answer ("是B0D4KX2PL7和", "对照2%的") the characters around
 # a fact are word characters to Python's \b, which would hide the fact from the grader.
-ASIN_RE = re.compile(r"(?<![A-Za-z0-9_])B0[0-9A-Z]{8}(?![A-Za-z0-9_])")
-ORDER_RE = re.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
-PERCENT_RE = re.compile(r"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)?)\s?(?:%|per ?cent\b)", re.I)
+ASIN_RE = patterns.compile(r"(?<![A-Za-z0-9_])B0[0-9A-Z]{8}(?![A-Za-z0-9_])")
+ORDER_RE = patterns.compile(r"(?<![\d-])\d{3}-\d{7}-\d{7}(?![\d-])")
+PERCENT_RE = patterns.compile(r"(?<![A-Za-z0-9_.])(\d+(?:[.,]\d+)?)\s?(?:%|per ?cent\b)", re.I)
 _AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _CODES = r"USD|EUR|GBP|CAD|AUD|JPY|CNY|RMB|MXN|INR|SEK|PLN|TRY|AED|SAR|SGD|BRL"
 MONEY_RES = (

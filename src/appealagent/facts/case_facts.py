@@ -9,11 +9,11 @@ state them.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Protocol
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml
 from appealagent.facts.dates import DateIndex, DateRef, time_key, times
 from appealagent.facts.emails import email_key, emails
@@ -23,8 +23,8 @@ from appealagent.facts.references import reference_key, references
 from appealagent.facts.scan import Fact
 from appealagent.model.case import Case
 
-_WORD_RE = re.compile(r"[a-z]+")
-_SQUASH_RE = re.compile(r"[\s/_.#:-]+")
+_WORD_RE = patterns.compile(r"[a-z]+")
+_SQUASH_RE = patterns.compile(r"[\s/_.#:-]+")
 
 
 class _Reported(Protocol):

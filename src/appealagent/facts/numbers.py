@@ -11,13 +11,14 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import NamedTuple
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml
 
-PERCENT_RE = re.compile(r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:%|％|percent\b|per cent\b)", re.IGNORECASE)
-NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?(?![0-9])")
-_ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)$")
-_WORD_RE = re.compile(r"[a-z]+")
-_LIST_MARKER_RE = re.compile(r"[ \t]*\d{1,2}[.)](?:[ \t]|$)")
+PERCENT_RE = patterns.compile(r"(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s?(?:%|％|percent\b|per cent\b)", re.IGNORECASE)
+NUMBER_RE = patterns.compile(r"(?<![A-Za-z0-9_.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?(?![0-9])")
+_ORDINAL_RE = patterns.compile(r"(?:st|nd|rd|th)$")
+_WORD_RE = patterns.compile(r"[a-z]+")
+_LIST_MARKER_RE = patterns.compile(r"[ \t]*\d{1,2}[.)](?:[ \t]|$)")
 _PLACES = 4
 
 

@@ -9,22 +9,22 @@ Two references are the same when they agree ignoring case, spaces and separators
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from appealagent.catalog import patterns
 from appealagent.facts.dates import is_date
 from appealagent.facts.found import Found
 from appealagent.facts.ids import ASIN_RE, ORDER_ID_RE
 
-_PREFIX_RE = re.compile(r"\b(?:INV|PI|PO|CI|SO|DN|GRN)(?:[-_/#]| (?=\d))?[A-Z0-9]*\d[A-Z0-9/_-]*")
-_AFTER_CUE_RE = re.compile(
+_PREFIX_RE = patterns.compile(r"\b(?:INV|PI|PO|CI|SO|DN|GRN)(?:[-_/#]| (?=\d))?[A-Z0-9]*\d[A-Z0-9/_-]*")
+_AFTER_CUE_RE = patterns.compile(
     r"(?i:\b(?:invoices?|receipts?|purchase orders?|certificates?|registration|licen[cs]es?|reference|ref\.)"
     r"[ \t]+(?:(?:no\.?|nos\.?|number|numbers|num\.?|#|id)[ \t]*)?[:#]?[ \t]*)"
     r"(?P<ref>[A-Z0-9][A-Z0-9/_.-]{2,30}[A-Z0-9])"
 )
-_TOKEN_RE = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9/-]{3,}(?<!-)(?![\w-])")
-_SEPARATORS_RE = re.compile(r"[\s/_.#:-]+")
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_TOKEN_RE = patterns.compile(r"(?<![\w-])(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9/-]{3,}(?<!-)(?![\w-])")
+_SEPARATORS_RE = patterns.compile(r"[\s/_.#:-]+")
+_YEAR_RE = patterns.compile(r"(?:19|20)\d\d")
 
 
 def reference_key(ref: str) -> str:

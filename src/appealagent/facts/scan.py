@@ -10,11 +10,11 @@ hold no facts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from appealagent.catalog import patterns
 from appealagent.facts.dates import DateRef, dates, times
 from appealagent.facts.emails import emails
 from appealagent.facts.found import Found
@@ -24,7 +24,7 @@ from appealagent.facts.references import references
 from appealagent.redact import PLACEHOLDER_RE
 
 FactKind = Literal["email", "order_id", "asin", "date", "reference", "percentage", "time", "number"]
-TODO_RE = re.compile(r"\[TO COMPLETE:[^\]]*\]")
+TODO_RE = patterns.compile(r"\[TO COMPLETE:[^\]]*\]")
 
 
 @dataclass(frozen=True)

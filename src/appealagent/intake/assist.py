@@ -15,6 +15,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from appealagent.catalog import patterns
 from appealagent.intake.model import Classification, IntakeResult
 from appealagent.llm.client import LLMClient
 from appealagent.llm.prompts import load_prompt
@@ -24,8 +25,8 @@ from appealagent.model.case import ViolationType
 from appealagent.redact import Redactor
 from appealagent.settings import Settings
 
-_SPACE = re.compile(r"\s+")
-_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+_SPACE = patterns.compile(r"\s+")
+_JSON_OBJECT = patterns.compile(r"\{.*\}", re.S)
 MAX_TOKENS = 400
 # One reply only: the rules' reading already stands, and a second opinion that needs
 # correcting is not worth a second request; a bad reply is reported and dropped.

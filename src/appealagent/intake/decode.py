@@ -11,9 +11,9 @@ from __future__ import annotations
 import bisect
 import html
 import quopri
-import re
 from dataclasses import dataclass, field
 
+from appealagent.catalog import patterns
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.labels import extraction
 from appealagent.intake.tables import table_records
@@ -21,25 +21,25 @@ from appealagent.intake.tables import table_records
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u202f\u3000"}  # tabs stay: they separate table cells
 _QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"', ord("\u2013"): "-", ord("\u2014"): "-", ord("\u2212"): "-"}
-BULLET_RX = re.compile(r"^\s*(?:[-*•·▪◦–—]+|\d{1,2}[.)]|\(?[a-z][.)])\s+")
-_LABEL_LINE_RX = re.compile(r"^\s*[*_]*[^\s:：][^:：]{0,40}[:：](?:\s|$)")
-_SENT_SPLIT_RX = re.compile(r"(?<=[.!?])\s+(?=[^\s])|(?<=[。！？])\s*(?=[^\s])")
-_ENTITY_RX = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,5}|#[xX][0-9A-Fa-f]{2,4});")
-_QP_SOFT_BREAK_RX = re.compile(r"=\n")
-_QP_ESCAPE_RX = re.compile(r"=[0-9A-F]{2}")
-_HTML_TAG_RX = re.compile(r"</?(?:html|body|div|p|br|table|tr|td|span|li|ul)\b[^>]*>", _I)
-_SCRIPT_RX = re.compile(r"(?is)<(script|style)\b.*?</\1>")
-_BLOCK_END_RX = re.compile(r"(?i)<br\s*/?>|</(?:p|div|tr|li|h\d|table)>")
-_CELL_END_RX = re.compile(r"(?i)</t[dh]>")
-_COMMENT_RX = re.compile(r"(?s)<!--.*?-->")
-_ANY_TAG_RX = re.compile(r"</?[A-Za-z][^<>]*>")
-_BR_RX = re.compile(r"(?i)<br\s*/?>")
-_INLINE_TAG_RX = re.compile(r"(?i)</?(?:b|i|u|em|strong|span|font)(?:\s[^<>]*)?>")
-_QUOTE_MARK_RX = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
-_SPLIT_NUMBER_RX = re.compile(r"(\d)-\n[ \t]*(\d)")
-_SPLIT_WORD_RX = re.compile(r"([A-Za-z])-\n[ \t]*([a-z])")
-_LABEL_KEY_RX = re.compile(r"[:：]")
-_SPACE_RUN_RX = re.compile(r"\s+")
+BULLET_RX = patterns.compile(r"^\s*(?:[-*•·▪◦–—]+|\d{1,2}[.)]|\(?[a-z][.)])\s+")
+_LABEL_LINE_RX = patterns.compile(r"^\s*[*_]*[^\s:：][^:：]{0,40}[:：](?:\s|$)")
+_SENT_SPLIT_RX = patterns.compile(r"(?<=[.!?])\s+(?=[^\s])|(?<=[。！？])\s*(?=[^\s])")
+_ENTITY_RX = patterns.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,5}|#[xX][0-9A-Fa-f]{2,4});")
+_QP_SOFT_BREAK_RX = patterns.compile(r"=\n")
+_QP_ESCAPE_RX = patterns.compile(r"=[0-9A-F]{2}")
+_HTML_TAG_RX = patterns.compile(r"</?(?:html|body|div|p|br|table|tr|td|span|li|ul)\b[^>]*>", _I)
+_SCRIPT_RX = patterns.compile(r"(?is)<(script|style)\b.*?</\1>")
+_BLOCK_END_RX = patterns.compile(r"(?i)<br\s*/?>|</(?:p|div|tr|li|h\d|table)>")
+_CELL_END_RX = patterns.compile(r"(?i)</t[dh]>")
+_COMMENT_RX = patterns.compile(r"(?s)<!--.*?-->")
+_ANY_TAG_RX = patterns.compile(r"</?[A-Za-z][^<>]*>")
+_BR_RX = patterns.compile(r"(?i)<br\s*/?>")
+_INLINE_TAG_RX = patterns.compile(r"(?i)</?(?:b|i|u|em|strong|span|font)(?:\s[^<>]*)?>")
+_QUOTE_MARK_RX = patterns.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+_SPLIT_NUMBER_RX = patterns.compile(r"(\d)-\n[ \t]*(\d)")
+_SPLIT_WORD_RX = patterns.compile(r"([A-Za-z])-\n[ \t]*([a-z])")
+_LABEL_KEY_RX = patterns.compile(r"[:：]")
+_SPACE_RUN_RX = patterns.compile(r"\s+")
 
 
 @dataclass

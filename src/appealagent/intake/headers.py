@@ -6,16 +6,16 @@ itself, and its Date header is the most trustworthy notice date.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
+from appealagent.catalog import patterns
 from appealagent.facts.emails import email_key, emails
 from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.dates import find_dates
 from appealagent.intake.labels import extraction
 from appealagent.intake.model import DateHit
 
-_AMAZON_ADDRESS_RX = re.compile(r"@(?:[\w-]+\.)*amazon\.")
+_AMAZON_ADDRESS_RX = patterns.compile(r"@(?:[\w-]+\.)*amazon\.")
 
 
 class Header(NamedTuple):

@@ -14,13 +14,14 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from appealagent.catalog import patterns
 from appealagent.facts.emails import emails
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
 from appealagent.intake.phrases import PhraseList
 
-_URL_RX = re.compile(r"(?:https?://|(?<![\w@.])www\.)[^\s<>\"'()\[\]]+", _I)
-_IP_HOST_RX = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_URL_RX = patterns.compile(r"(?:https?://|(?<![\w@.])www\.)[^\s<>\"'()\[\]]+", _I)
+_IP_HOST_RX = patterns.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 
 
 class PhishingRules(NamedTuple):

@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from appealagent.catalog import patterns
 from appealagent.intake.reply import OUTCOMES, PARTS, ReplyReading, outcome_scores, read_reply, rules
 from appealagent.llm.client import LLMClient
 from appealagent.llm.prompts import load_prompt
@@ -32,9 +33,9 @@ from appealagent.settings import Settings
 Outcome = Literal["more_information", "denied", "reinstated"]
 Part = Literal["root_cause", "corrective_actions", "preventive_measures", "documents"]
 
-_SPACE = re.compile(r"\s+")
+_SPACE = patterns.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+_JSON_OBJECT = patterns.compile(r"\{.*\}", re.S)
 MAX_TOKENS = 500
 # One re-ask: a reply read wrongly changes which letter (if any) is written next, so a quote
 # that is not in the reply is sent back once with the exact problem before the opinion is dropped.

@@ -7,14 +7,13 @@ cell exactly as they read a labelled line, so no extractor needs to know about t
 
 from __future__ import annotations
 
-import re
-
+from appealagent.catalog import patterns
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.labels import extraction
 
-_CELL_SPLIT_RX = re.compile(r"\t+| {2,}|\s*\|\s*")
-_ROW_RX = re.compile(r"\t| {2,}\S|\S\s*\|\s*\S")
-_ASIN_CELL_RX = re.compile(r"ASINs?", _I)
+_CELL_SPLIT_RX = patterns.compile(r"\t+| {2,}|\s*\|\s*")
+_ROW_RX = patterns.compile(r"\t| {2,}\S|\S\s*\|\s*\S")
+_ASIN_CELL_RX = patterns.compile(r"ASINs?", _I)
 
 
 def cells(line: str) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from appealagent.catalog import patterns
 from appealagent.checks import data
 from appealagent.checks.answers import Role, screen, unaccepted_document
 from appealagent.interview.steps import CaseDraft, Reason
@@ -23,8 +24,8 @@ _ROLES: tuple[tuple[re.Pattern[str], Role], ...] = (
     (re.compile(r"^corrective_actions\[\d+\]\.(?:text|text_en)$"), "action"),
     (re.compile(r"^preventive_measures\[\d+\]\.(?:text|text_en)$"), "measure"),
 )
-_EVIDENCE_KIND = re.compile(r"^evidence\[\d+\]\.kind$")
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_EVIDENCE_KIND = patterns.compile(r"^evidence\[\d+\]\.kind$")
+_STEP = patterns.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def _at(data: object, path: str) -> object:

@@ -8,18 +8,18 @@ answer wrote, to the answer that caused it.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterable, Mapping
 
 from pydantic import ValidationError
 
+from appealagent.catalog import patterns
 from appealagent.interview.answer_types import strategy_for
 from appealagent.interview.paths import CaseData
 from appealagent.interview.schema import Answer
 from appealagent.interview.steps import CaseDraft, Reason, Step
 from appealagent.model.case import Case
 
-FIELD_MESSAGE_RE = re.compile(r"^([a-z_]+): (.+)$")
+FIELD_MESSAGE_RE = patterns.compile(r"^([a-z_]+): (.+)$")
 
 
 def build(base: CaseData, answers: Mapping[str, Answer], steps: Iterable[Step], lang: str) -> CaseDraft:

@@ -7,7 +7,6 @@ plain case data the interview builds before the model judges it.
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from enum import Enum
@@ -15,13 +14,14 @@ from typing import Any, TypeAlias, Union
 
 from pydantic import BaseModel
 
+from appealagent.catalog import patterns
 from appealagent.interview.schema import QuestionDataError, Scalar
 from appealagent.model.case import Case
 
 CaseData: TypeAlias = dict[str, Any]
 """Plain JSON case data, built from the answers before the Case model judges it."""
 
-SEGMENT_RE = re.compile(r"^([a-z_][a-z0-9_]*)(\[\]|\[([a-z_]+)=([A-Za-z0-9_.-]+)\])?$")
+SEGMENT_RE = patterns.compile(r"^([a-z_][a-z0-9_]*)(\[\]|\[([a-z_]+)=([A-Za-z0-9_.-]+)\])?$")
 
 Segment: TypeAlias = tuple[str, str | None, str | None, str | None]
 

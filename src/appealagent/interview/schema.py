@@ -8,14 +8,14 @@ half-translated text at load time; what a question `type` means lives in
 
 from __future__ import annotations
 
-import re
 from typing import Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from appealagent.catalog import patterns
 from appealagent.model.case import EvidenceKind, MetricName, ViolationType
 
-ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_RE = patterns.compile(r"^[a-z][a-z0-9_]*$")
 
 Scalar: TypeAlias = str | int | float | bool
 """A value a data file writes into the case (an option's `sets`, a list answer's `extra`)."""

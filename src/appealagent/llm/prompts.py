@@ -19,12 +19,13 @@ from typing import Any
 
 import jinja2
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import parse_front_matter
 from appealagent.errors import InputError
 from appealagent.model.draft import PromptInfo
 from appealagent.paths import prompts_dir
 
-MARKER_RE = re.compile(r"^===\s*(system|user|assistant)\s*===\s*$", re.M)
+MARKER_RE = patterns.compile(r"^===\s*(system|user|assistant)\s*===\s*$", re.M)
 REQUIRED_META = ("id", "version", "inputs", "output")
 
 

@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
+from appealagent.catalog import patterns
 from appealagent.errors import EngineError
 from appealagent.llm.client import CallStats, LLMClient, Reply
 from appealagent.llm.prompts import load_prompt
@@ -88,7 +89,7 @@ Validate = Callable[[str | None], Awaitable[T]]
 FollowUp = Callable[[Reply, list[str]], list[Message]]
 
 
-FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
+FENCE_RE = patterns.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
 
 
 def unfenced(raw: str | None) -> str:

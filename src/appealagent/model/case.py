@@ -11,11 +11,11 @@ says what a letter still needs.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from appealagent.catalog import patterns
 from appealagent.facts.ids import ASIN_FIELD_RE, ORDER_ID_FIELD_RE
 from appealagent.model.enums import (
     AppealRoute,
@@ -33,8 +33,8 @@ SCHEMA_VERSION = 1
 
 ASIN_RE = ASIN_FIELD_RE
 ORDER_ID_RE = ORDER_ID_FIELD_RE
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+EMAIL_RE = patterns.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CJK_RE = patterns.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def has_cjk(text: str | None) -> bool:

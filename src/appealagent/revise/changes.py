@@ -13,11 +13,12 @@ import difflib
 import re
 from dataclasses import asdict, dataclass, field
 
+from appealagent.catalog import patterns
 from appealagent.checks.sections import LABELS, PARTS, split_sections
 
 NEAR_SAME = 0.97  # word-level similarity at or above which two whole letters are "the same letter" (a few words edited)
-_SENT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
-_DOC_RE = re.compile(r"attach|enclos|invoice|document|statement|licen[cs]e|letter of authori|retraction|receipt|utility bill|evidence|screenshot", re.IGNORECASE)
+_SENT_RE = patterns.compile(r"(?<=[.!?])\s+|\n+")
+_DOC_RE = patterns.compile(r"attach|enclos|invoice|document|statement|licen[cs]e|letter of authori|retraction|receipt|utility bill|evidence|screenshot", re.IGNORECASE)
 ASK_PARTS = {"root_cause": "root_cause", "corrective_actions": "corrective_actions", "preventive_measures": "preventive_measures", "documents": "documents"}
 
 

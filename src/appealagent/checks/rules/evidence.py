@@ -14,7 +14,7 @@ from appealagent.checks.match import sentence_of
 from appealagent.checks.registry import rule
 from appealagent.model.case import EvidenceDocument
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
+_WORD_RE = patterns.compile(r"[a-z0-9]+")
 
 
 def _evidence() -> dict:

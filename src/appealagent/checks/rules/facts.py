@@ -50,7 +50,7 @@ def _target_res() -> tuple[re.Pattern[str], ...]:
     )
 
 
-_OWN_RE = re.compile(r"\b(?:our|own|internal|personal|team[''’]s|in-house|stricter|tighter)\b", re.IGNORECASE)
+_OWN_RE = patterns.compile(r"\b(?:our|own|internal|personal|team[''’]s|in-house|stricter|tighter)\b", re.IGNORECASE)
 
 
 @cache

@@ -13,11 +13,11 @@ from appealagent.checks.match import blank, in_quotation
 from appealagent.checks.registry import rule
 from appealagent.facts.emails import emails
 
-CJK_RUN_RE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af]+")
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_CAPS_RE = re.compile(r"\b[A-Z][A-Z'’]*[A-Z]\b")
-_LOWER_I_RE = re.compile(r"(?<![\w.'’/(-])i(?:['’](?:m|ve|ll|d))?(?![\w'’/).-])")
-_MISSING_SPACE_RE = re.compile(r"(?:[a-z]{2}|[%)\]]|(?<![\d.,])\d{1,4})[,;](?=[A-Za-z]{2})|[a-z]{2}[.!?](?=[A-Z][A-Za-z])")
+CJK_RUN_RE = patterns.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af]+")
+_WORD_RE = patterns.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_CAPS_RE = patterns.compile(r"\b[A-Z][A-Z'’]*[A-Z]\b")
+_LOWER_I_RE = patterns.compile(r"(?<![\w.'’/(-])i(?:['’](?:m|ve|ll|d))?(?![\w'’/).-])")
+_MISSING_SPACE_RE = patterns.compile(r"(?:[a-z]{2}|[%)\]]|(?<![\d.,])\d{1,4})[,;](?=[A-Za-z]{2})|[a-z]{2}[.!?](?=[A-Z][A-Za-z])")
 _REPEAT_OK = frozenset({"had", "that", "is", "bye", "very"})
 
 
@@ -30,7 +30,7 @@ def _link_re() -> re.Pattern[str]:
     return patterns.compile(_hygiene()["link"], re.IGNORECASE)
 
 
-_WEBSITE_RE = re.compile(r"\b(?:website|web site|site|homepage|domain|contact details|supplier|manufacturer|distributor|factory)\b", re.IGNORECASE)
+_WEBSITE_RE = patterns.compile(r"\b(?:website|web site|site|homepage|domain|contact details|supplier|manufacturer|distributor|factory)\b", re.IGNORECASE)
 
 
 def links(text: str) -> Iterator[tuple[int, int, str]]:

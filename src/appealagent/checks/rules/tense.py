@@ -64,9 +64,9 @@ def _has_completed(text: str, start: int, end: int) -> bool:
     return False
 
 
-_INTENTION_RE = re.compile(r"\b(?:will|shall|won[’']t|going to|plan(?:s|ning)? to|intend(?:s)? to|aim(?:s)? to|hope(?:s)? to)\b|[’']ll\b", re.IGNORECASE)
-_PASSIVE_FUTURE_RE = re.compile(r"\b(?:will|shall|going to|plan to|intend to|need to|must)\s+(?:\w+ly\s+)?(?:be|have been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_DETERMINER_RE = re.compile(r"\b(?:the|a|an|all|any|every|each|these|those|this|that|our|their|its|his|her|your|some|no|other|more)\s+(?:\d[\d,]*\s+)?$", re.IGNORECASE)
+_INTENTION_RE = patterns.compile(r"\b(?:will|shall|won[’']t|going to|plan(?:s|ning)? to|intend(?:s)? to|aim(?:s)? to|hope(?:s)? to)\b|[’']ll\b", re.IGNORECASE)
+_PASSIVE_FUTURE_RE = patterns.compile(r"\b(?:will|shall|going to|plan to|intend to|need to|must)\s+(?:\w+ly\s+)?(?:be|have been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_DETERMINER_RE = patterns.compile(r"\b(?:the|a|an|all|any|every|each|these|those|this|that|our|their|its|his|her|your|some|no|other|more)\s+(?:\d[\d,]*\s+)?$", re.IGNORECASE)
 
 
 @rule("tense.past_in_measures")
@@ -84,7 +84,7 @@ def _stamp_re() -> re.Pattern[str]:
     return re.compile(r"\b(?:completed|done|finished|implemented|carried out)(?: on| by|:)\s", re.IGNORECASE)
 
 
-_ON_RE = re.compile(r"(?:^|\b(?:on|completed|done|finished|since))\s*:?\s*$", re.IGNORECASE)
+_ON_RE = patterns.compile(r"(?:^|\b(?:on|completed|done|finished|since))\s*:?\s*$", re.IGNORECASE)
 
 
 @rule("tense.impossible_date")

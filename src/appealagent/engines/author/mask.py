@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from appealagent.catalog import patterns
 from appealagent.catalog.datafiles import load_yaml
 from appealagent.corpus.store import load_corpus
 from appealagent.facts.scan import scan
 
-_NAME_RUN = re.compile(r"(?<![\w\[<])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|&\s+)?[A-Z][\w'’&.-]*)*")
-_WORD = re.compile(r"[a-z][\w'’-]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+|#+\s+)?)$")
+_NAME_RUN = patterns.compile(r"(?<![\w\[<])[A-Z][\w'’&-]*(?:\s+(?:of\s+|de\s+|&\s+)?[A-Z][\w'’&.-]*)*")
+_WORD = patterns.compile(r"[a-z][\w'’-]*")
+_SENTENCE_START = patterns.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+|#+\s+)?)$")
 
 
 @dataclass(frozen=True)

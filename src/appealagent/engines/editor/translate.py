@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from appealagent.catalog import patterns
 from appealagent.engines.author.request import LANGUAGE_NAMES
 from appealagent.engines.editor.source import ChineseAnswer
 from appealagent.facts.dates import months, time_key, zh_dates_in_english
@@ -32,7 +33,7 @@ from appealagent.settings import Settings
 
 TOOL_NAME = "submit_translations"
 ROUNDS = 2  # all answers, then the ones that failed, alone; what still fails is translated in place by the edit
-_WHERE_RE = re.compile(r"^(root_causes|corrective_actions|preventive_measures)\[(\d+)\](\.detail)?$")
+_WHERE_RE = patterns.compile(r"^(root_causes|corrective_actions|preventive_measures)\[(\d+)\](\.detail)?$")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from appealagent.catalog import patterns
 from appealagent.checks.model import CheckReport
 from appealagent.engines.author.request import LANGUAGE_NAMES
 from appealagent.engines.author.validate import cjk_names, offline_letter
@@ -32,8 +33,8 @@ from appealagent.letters.render import render_letter
 from appealagent.model.case import Case, Language, has_cjk
 from appealagent.model.draft import AppealDraft, DraftResult
 
-BRACKET_RE = re.compile(r"\[[^\]\n]{1,60}\]")
-LABEL_LINE_RE = re.compile(r"^[A-Z][A-Za-z -]{2,40}:\s*\S.*$", re.M)
+BRACKET_RE = patterns.compile(r"\[[^\]\n]{1,60}\]")
+LABEL_LINE_RE = patterns.compile(r"^[A-Z][A-Za-z -]{2,40}:\s*\S.*$", re.M)
 CHECK_SECTION = {"root_cause": "root_causes"}  # a finding's section name → the draft's field
 
 Problems = dict[str, list[str]]

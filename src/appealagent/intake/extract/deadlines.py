@@ -11,6 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from appealagent.catalog import patterns
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
 from appealagent.intake.decode import NoticeText
@@ -24,7 +25,7 @@ _UNITS = (
     ("month", r"month"),
     ("day", r"."),
 )
-_LEAD_RX = re.compile(r"(?:within|in the next|in|after|for up to|up to|for|of)\s+$", _I)
+_LEAD_RX = patterns.compile(r"(?:within|in the next|in|after|for up to|up to|for|of)\s+$", _I)
 
 
 class _DeadlineRules(NamedTuple):

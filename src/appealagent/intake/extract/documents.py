@@ -10,6 +10,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from appealagent.catalog import patterns
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
 from appealagent.intake.decode import NoticeText
@@ -18,8 +19,8 @@ from appealagent.intake.model import DocumentFound
 
 # What may stand between two alternatives of one list: "or", "/", ", receipts, or " — not "and",
 # which joins separate requests ("a passport and a bank statement issued within 180 days").
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:[\w-]+ ?){1,4})*,?\s*(?:or|/)\s*(?:an? )?\s*", _I)
-_CJK_LIST_GAP = re.compile(r"\s*(?:或者|或|、|/)\s*")
+_LIST_GAP = patterns.compile(r"\s*(?:,\s*(?:[\w-]+ ?){1,4})*,?\s*(?:or|/)\s*(?:an? )?\s*", _I)
+_CJK_LIST_GAP = patterns.compile(r"\s*(?:或者|或|、|/)\s*")
 _NO_WINDOW = ("plan_of_action", "retraction", "counter_notice")
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Hashable
 from typing import TypeVar
 
+from appealagent.catalog import patterns
 from appealagent.facts.ids import asins as facts_asins
 from appealagent.facts.ids import order_ids
 from appealagent.facts.references import reference_key
@@ -23,12 +24,12 @@ from appealagent.intake.tables import cells
 
 T = TypeVar("T", bound=Hashable)
 
-_ASIN_SHAPE_RX = re.compile(r"B0[A-Z0-9]{8}")
-_DIGITS_RX = re.compile(r"\d{6,15}")
-_LABEL_START_RX = re.compile(r"^[\w ]{2,30}[:：]\s")
-_NOTE_RX = re.compile(r"^[\w ]{2,30}[:：]\s*\S")
-_WORDS_RX = re.compile(r"[^\W\d_]{2,}")
-_WORD_CHAR_RX = re.compile(r"\w")
+_ASIN_SHAPE_RX = patterns.compile(r"B0[A-Z0-9]{8}")
+_DIGITS_RX = patterns.compile(r"\d{6,15}")
+_LABEL_START_RX = patterns.compile(r"^[\w ]{2,30}[:：]\s")
+_NOTE_RX = patterns.compile(r"^[\w ]{2,30}[:：]\s*\S")
+_WORDS_RX = patterns.compile(r"[^\W\d_]{2,}")
+_WORD_CHAR_RX = patterns.compile(r"\w")
 
 
 def dedupe(values: list[T]) -> list[T]:

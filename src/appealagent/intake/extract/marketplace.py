@@ -12,14 +12,15 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from appealagent.catalog import patterns
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.data import rule_file
 from appealagent.model.case import MARKETPLACE_DOMAINS, Marketplace, has_cjk
 
 _DOMAIN_TO_MARKET = {domain: mk for mk, domain in MARKETPLACE_DOMAINS.items()}
-_KANA_RX = re.compile(r"[\u3040-\u30ff]")
-_WORD_RX = re.compile(r"[^\W\d_]+")
-_DOMAIN_TAIL_RX = re.compile(r"amazon(?:\.[a-z]{2,3}){1,2}$")
+_KANA_RX = patterns.compile(r"[\u3040-\u30ff]")
+_WORD_RX = patterns.compile(r"[^\W\d_]+")
+_DOMAIN_TAIL_RX = patterns.compile(r"amazon(?:\.[a-z]{2,3}){1,2}$")
 
 
 class _MarketRules(NamedTuple):

@@ -12,6 +12,7 @@ import functools
 import re
 from typing import Any, cast
 
+from appealagent.catalog import patterns
 from appealagent.catalog.metrics import intake_metrics
 from appealagent.facts.numbers import parse_number
 from appealagent.intake.data import IGNORECASE as _I
@@ -20,8 +21,8 @@ from appealagent.intake.decode import NoticeText
 from appealagent.intake.extract.dates import find_dates
 from appealagent.intake.model import MetricFound
 
-_PLAIN_NUMBER_RX = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,]*\d)(?!\s?%)")
-_TARGET_NUMBER_RX = re.compile(r"\d+(?:\.\d+)?")
+_PLAIN_NUMBER_RX = patterns.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,]*\d)(?!\s?%)")
+_TARGET_NUMBER_RX = patterns.compile(r"\d+(?:\.\d+)?")
 
 
 @functools.cache

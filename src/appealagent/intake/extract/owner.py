@@ -7,8 +7,7 @@ each fallback is noted, so the reviewer knows which values were inferred.
 
 from __future__ import annotations
 
-import re
-
+from appealagent.catalog import patterns
 from appealagent.facts.emails import email_key, emails
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.decode import NoticeText
@@ -16,7 +15,7 @@ from appealagent.intake.extract.ids import labelled
 from appealagent.intake.labels import extraction, is_masked
 from appealagent.intake.model import RightsOwnerFound
 
-_AMAZON_ADDRESS_RX = re.compile(r"@(?:[\w-]+\.)*amazon\.", _I)
+_AMAZON_ADDRESS_RX = patterns.compile(r"@(?:[\w-]+\.)*amazon\.", _I)
 _FIELDS = (("rights_owner_name", "name"), ("rights_owner_email", "email"), ("brand", "brand"), ("ip_reference", "ip_reference"))
 
 

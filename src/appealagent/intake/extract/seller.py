@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from appealagent.catalog import patterns
 from appealagent.facts.emails import emails
 from appealagent.intake.data import IGNORECASE as _I
 from appealagent.intake.decode import NoticeText
@@ -13,8 +14,8 @@ from appealagent.intake.headers import Header
 from appealagent.intake.labels import extraction
 
 # "Hello from Amazon," "Dear Amazon User,": not a store name. A store is named only by itself.
-_NOT_A_NAME_RX = re.compile(r"\d{3}|@|^from\b|\bamazon\b", re.IGNORECASE)
-_SUBJECT_PREFIX_RX = re.compile(r"^(?:\[[^\]]{1,20}\]\s*|(?:Re|Fwd?|FW|AW|WG|TR|回复|转发)\s*[:：]\s*)+", _I)
+_NOT_A_NAME_RX = patterns.compile(r"\d{3}|@|^from\b|\bamazon\b", re.IGNORECASE)
+_SUBJECT_PREFIX_RX = patterns.compile(r"^(?:\[[^\]]{1,20}\]\s*|(?:Re|Fwd?|FW|AW|WG|TR|回复|转发)\s*[:：]\s*)+", _I)
 
 
 class SellerDetails(NamedTuple):

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from appealagent.catalog import patterns
 from appealagent.interview.loading import load_common
 from appealagent.interview.paths import field_info, list_model, set_path
 from appealagent.interview.schema import Answer, Question, QuestionDataError
@@ -21,8 +22,8 @@ from appealagent.interview.wording import ui
 from appealagent.model.case import Case, has_cjk
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d.%m.%Y")
-SPLIT_RE = re.compile(r"[,\s,、;;]+")
-ZH_DATE_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
+SPLIT_RE = patterns.compile(r"[,\s,、;;]+")
+ZH_DATE_RE = patterns.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
 
 
 def norm(raw: str) -> str:

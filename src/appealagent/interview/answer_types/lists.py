@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
+from appealagent.catalog import patterns
 from appealagent.interview.answer_types.base import QuestionType, norm, split_items
 from appealagent.interview.schema import Answer, Question
 
-LINES_RE = re.compile(r"[\n;;]")
+LINES_RE = patterns.compile(r"[\n;;]")
 
 class AsinListType(QuestionType):
     """ASINs separated by commas or spaces, upper-cased."""

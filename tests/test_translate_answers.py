@@ -57,3 +57,13 @@ def test_chinese_dates_go_to_the_model_written_the_english_way(zh, en):
     from appealagent.facts.dates import zh_dates_in_english
 
     assert zh_dates_in_english(zh) == en
+
+
+def test_chinese_dates_are_dates_to_the_facts_layer():
+    from appealagent.facts.dates import DateIndex, dates
+
+    index = DateIndex.of("2026年3月23日至27日两名打包员休假; 3月30日至4月2日")
+    for english in ("23 March 2026", "March 27, 2026", "30 March", "2 April"):
+        assert all(index.supports(d) for d in dates(english)), english
+    assert not any(index.supports(d) for d in dates("24 March 2026"))
+    assert [(d.year, d.month, d.day) for d in dates("从2025年8月起")] == []  # a month is no day

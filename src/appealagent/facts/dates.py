@@ -26,6 +26,15 @@ _DAYS = rf"(?P<d>\d{{1,2}}){_ORD}(?:\s?[-–]\s?(?P<d2>\d{{1,2}}){_ORD})?"
 DMY_RE = patterns.compile(rf"\b{_DAYS}(?: of)? {_M}(?:,? (?P<y>\d{{4}}))?\b")
 MDY_RE = patterns.compile(rf"\b{_M} {_DAYS}(?:,? (?P<y>\d{{4}}))?\b")
 YMD_RE = patterns.compile(r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+# 2026年3月6日, 3月6日, 2026年3月6日至9日, 3月30日至4月2日, 2026年3月
+ZH_DATE_RE = patterns.compile(
+    r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
+    r"(?:\s*(?:至|到|~|-|–|—)\s*(?:(?P<m2>\d{1,2})\s*月\s*)?(?P<d2>\d{1,2})\s*[日号])?"
+    r"|(?P<ym_y>\d{4})\s*年\s*(?P<ym_m>\d{1,2})\s*月(?!\s*\d)"
+)
+
+
 MONTH_RE = patterns.compile(rf"\b{_M}(?![A-Za-z])")
 NUMERIC_RE = patterns.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})(?![\d/]|\.\d)")
 # 09:00, 16.30, and the 12-hour forms a model writes for them: "3 pm", "3:30 PM", "9 a.m.".
@@ -77,6 +86,13 @@ def dates(text: str) -> list[DateRef]:
         y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         if _valid(y, mo, d):
             found.append(DateRef(m.start(), m.end(), y, mo, d))
+    for m in ZH_DATE_RE.finditer(text):  # 2026年3月23日, 3月23日至27日: a seller's Chinese answers are facts too
+        if m.group("d") is None:
+            continue
+        year = int(m.group("y")) if m.group("y") else None
+        month = int(m.group("m"))
+        ends = [(month, int(m.group("d")))] + ([(int(m.group("m2") or month), int(m.group("d2")))] if m.group("d2") else [])
+        found.extend(DateRef(m.start(), m.end(), year, mo, d) for mo, d in ends if _valid(year, mo, d))
     for m in NUMERIC_RE.finditer(text):
         a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
         day_first, month_first = _valid(y, b, a), _valid(y, a, b)
@@ -129,15 +145,6 @@ class DateIndex:
     def mentions(self, when: dt.date) -> bool:
         """True when the text names this calendar day (with its year, or without one)."""
         return (when.year, when.month, when.day) in self.full or (when.month, when.day) in self.partial
-
-
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-# 2026年3月6日, 3月6日, 2026年3月6日至9日, 3月30日至4月2日, 2026年3月
-ZH_DATE_RE = patterns.compile(
-    r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
-    r"(?:\s*(?:至|到|~|-|–|—)\s*(?:(?P<m2>\d{1,2})\s*月\s*)?(?P<d2>\d{1,2})\s*[日号])?"
-    r"|(?P<ym_y>\d{4})\s*年\s*(?P<ym_m>\d{1,2})\s*月(?!\s*\d)"
-)
 
 
 def _zh_date_english(m: re.Match[str]) -> str:

@@ -433,3 +433,18 @@ def test_offline_marker_is_an_error() -> None:
     text = edit("The weekend dispatch rota is attached.", "[TO COMPLETE: evidence for corrective_actions[2]]")
     f = next(f for f in run_checks(text, corpus=()).findings if f.rule_id == "hygiene.placeholder")
     assert f.severity == "error" and f.excerpt == "[TO COMPLETE: evidence for corrective_actions[2]]"
+
+
+def test_a_things_future_is_no_intention_stamped_as_completed():
+    """'…when the item will be back in stock. Completed on …' is done; 'We will … Completed on …' is not."""
+    thing = edit(
+        "1. On 4 May 2026 our warehouse supervisor shipped all 6 outstanding orders and confirmed each shipment in Seller Central.",
+        "1. We shipped all 6 outstanding orders and told each buyer when the lantern will be back in stock. Completed on 4 May 2026 by our warehouse supervisor.",
+    )
+    ours = edit(
+        "1. On 4 May 2026 our warehouse supervisor shipped all 6 outstanding orders and confirmed each shipment in Seller Central.",
+        "1. We will ship all 6 outstanding orders and confirm each shipment in Seller Central. Completed on 4 May 2026 by our warehouse supervisor.",
+    )
+    ids = lambda text: {f.rule_id for f in run_checks(text, case=CASE).findings}  # noqa: E731
+    assert "tense.impossible_date" not in ids(thing)
+    assert "tense.impossible_date" in ids(ours)

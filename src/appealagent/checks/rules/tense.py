@@ -65,6 +65,8 @@ def _has_completed(text: str, start: int, end: int) -> bool:
 
 
 _INTENTION_RE = patterns.compile(r"\b(?:will|shall|won[’']t|going to|plan(?:s|ning)? to|intend(?:s)? to|aim(?:s)? to|hope(?:s)? to)\b|[’']ll\b", re.IGNORECASE)
+# The seller's own intention ("we will", "I plan to"), not a thing's future ("the item will be back in stock").
+_OUR_INTENTION_RE = patterns.compile(r"\b(?:we|i)\s+(?:\w+ly\s+)?(?:will|shall|are going to|am going to|plan to|intend to|aim to|hope to)\b|\b(?:we|i)[’']ll\b", re.IGNORECASE)
 _PASSIVE_FUTURE_RE = patterns.compile(r"\b(?:will|shall|going to|plan to|intend to|need to|must)\s+(?:\w+ly\s+)?(?:be|have been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _DETERMINER_RE = patterns.compile(r"\b(?:the|a|an|all|any|every|each|these|those|this|that|our|their|its|his|her|your|some|no|other|more)\s+(?:\d[\d,]*\s+)?$", re.IGNORECASE)
 
@@ -99,5 +101,5 @@ def impossible_date(ctx: CheckContext) -> Iterator[Hit]:
                 yield hit(s + d.start, s + d.end, text=excerpt(ctx.body, s, e), why="is later than today")
                 break
         else:
-            if _stamp_re().search(ctx.body, s, e) and _INTENTION_RE.search(ctx.body, s, e):
+            if _stamp_re().search(ctx.body, s, e) and _OUR_INTENTION_RE.search(ctx.body, s, e):
                 yield hit(s, e, text=excerpt(ctx.body, s, e), why="stamps an intention as completed")

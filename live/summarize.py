@@ -61,7 +61,9 @@ def summary(results: Path) -> str:
                 lines.append(f"| {c.id} | failed: {c.error[:80]} | | | | {c.seconds:.0f} | | | |")
                 continue
             m, u = c.meta, c.meta.get("usage") or {}
-            by_model = "yes" if not m.get("kept_offline") and not m.get("fallback_from") else "no"
+            forbidden = c.scores.get("forbidden_found")
+            untranslated = forbidden is not None and any("[TO COMPLETE" in d for d in forbidden.details)
+            by_model = "yes" if not m.get("kept_offline") and not m.get("fallback_from") and not untranslated else "no"
             lines.append(
                 f"| {c.id} | {by_model} | {', '.join(m.get('kept_offline') or []) or '–'} | {m.get('requests', '–')} | "
                 f"{u.get('prompt_tokens', 0)} / {u.get('completion_tokens', 0)} | {c.seconds:.0f} | {c.value('grounding_errors')} | "

@@ -38,6 +38,8 @@ def test_costs_count_letters_by_the_model_and_average_per_draft():
     assert c.requests_per_draft == 1.5 and c.input_tokens_per_draft == 800 and c.output_tokens_per_draft == 450
     assert c.seconds_per_draft == 20.0 and c.seconds_median == 20.0 and c.style == "editor"
     assert written_by_model(run.results[0]) and not written_by_model(run.results[1])
+    untranslated = CaseResult("d", {}, 5.0, letter="1. [TO COMPLETE: English version of corrective_actions[1].text]", meta={"requests": 1, "kept_offline": []})
+    assert not written_by_model(untranslated)
 
 
 def test_a_live_eval_reports_its_style_and_costs_in_json_and_markdown(tmp_path):

@@ -36,9 +36,10 @@ class Costs:
 
 
 def written_by_model(result: CaseResult) -> bool:
-    """The model's own letter: drafted, no fallback, no section left in the offline wording."""
+    """The model's own letter: drafted, no fallback, no section left in the offline wording, no answer left untranslated."""
     meta = result.meta
-    return not result.error and not meta.get("fallback_from") and not meta.get("kept_offline") and "requests" in meta
+    untranslated = "[TO COMPLETE: English version" in (result.letter or "")
+    return not result.error and not meta.get("fallback_from") and not meta.get("kept_offline") and "requests" in meta and not untranslated
 
 
 def _mean(xs: list[float]) -> float | None:

@@ -101,6 +101,9 @@ def test_a_failing_section_is_re_asked_alone_with_its_errors(stub):
     assert schema["required"] == ["items"]
     assert "B0ZZ9XK2QQ" not in data["letter"]
     assert data["meta"]["kept_offline"] == [] and data["meta"]["requests"] == 2
+    first, second = data["meta"]["rounds"]  # why two requests: the meta says
+    assert first["outcome"] == "sections sent back" and any("B0ZZ9XK2QQ" in p for p in first["problems"])
+    assert second["outcome"] == "ok"
 
 
 def test_a_dropped_fact_and_a_new_placeholder_are_problems_of_their_section(stub):
@@ -225,6 +228,9 @@ def test_a_translation_that_drops_a_number_is_asked_again_alone(stub):
     assert "我们取消了这46个订单" in second and "最低价格" not in second  # only the failing answer goes back
     assert len(stub.chat_requests) == 3 and data["meta"]["kept_offline"] == []
     assert "We cancelled these 46 orders" in data["letter"]
+    rounds = data["meta"]["rounds"]
+    assert rounds[0]["outcome"] == "translations not accepted" and "'46' from the Chinese answer is missing" in rounds[0]["problems"][0]
+    assert [r["outcome"] for r in rounds[1:]] == ["ok", "ok"]
 
 
 def test_a_translation_is_not_used_when_it_still_fails(stub):

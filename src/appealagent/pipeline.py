@@ -167,6 +167,8 @@ async def _draft(case: Case, choice: Choice, ctx: EngineContext, *, fmt: Format,
 def _finish(run: EngineRun, case: Case, ctx: EngineContext, fmt: Format) -> DraftOutcome:
     """Render, then check the letter (reusing the engine's own report when it checked exactly this text)."""
     letter = render_letter(run.result, fmt)
+    if ctx.trace.rounds:  # why a draft took the requests it took: each reply's outcome and its first problems
+        run.result.meta["rounds"] = [{**r.as_dict(), "problems": r.problems[:3]} if r.problems else r.as_dict() for r in ctx.trace.rounds]
     if not ctx.check:
         checks = None
     elif run.checks is not None and fmt == Format.text:

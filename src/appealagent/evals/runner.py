@@ -185,7 +185,7 @@ def llm_solver(settings: Settings, *, origin: str, before: Callable[[Sample], No
         result = outcome.result
         meta: dict[str, Any] = {"notes": list(result.notes), "missing": list(result.missing)}
         draft_meta = result.meta
-        for key in ("requests", "prompt", "model", "usage", "style", "kept_offline", "fallback_from"):
+        for key in ("requests", "prompt", "model", "usage", "style", "kept_offline", "fallback_from", "rounds"):
             if key in draft_meta:
                 meta[key] = draft_meta[key]
         return Output(letter=outcome.letter, engine="llm", origin=origin, meta=meta)

@@ -39,6 +39,7 @@ class DraftMeta(TypedDict, total=False):
     fallback_from: str
     style: str  # how the LLM engine drafted: editor or author
     kept_offline: list[str]  # editor style: sections that kept the offline wording
+    rounds: list[dict[str, object]]  # each reply: request number, finish reason, outcome, its first problems
 
 
 class AppealDraft(BaseModel):

@@ -136,6 +136,9 @@ class EditorEngine:
         draft = edited
         kept: dict[str, list[str]] = {}
         failing = await validator.problems(draft)
+        if failing and exchange.rounds:  # the run log and meta say why more requests follow
+            exchange.rounds[-1].outcome = "sections sent back"
+            exchange.rounds[-1].problems = [p for ps in failing.values() for p in ps]
         for name in SECTIONS:
             if name not in failing:
                 continue

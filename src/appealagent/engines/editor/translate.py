@@ -217,5 +217,9 @@ async def translate_answers(
             out.done.append(answer.where)
             out.failed.pop(answer.where, None)
             del pending[key]
+        failed_now = [f"{a.where}: {p}" for a in pending.values() for p in out.failed.get(a.where, [])[:1]]
+        if failed_now and exchange.rounds:  # the run log and meta say which answers were not accepted
+            exchange.rounds[-1].outcome = "translations not accepted"
+            exchange.rounds[-1].problems = failed_now
     out.left = list(pending.values())
     return out

@@ -288,3 +288,13 @@ def test_dry_run_of_a_chinese_case_shows_the_translation_request_first():
     body = json.loads(result.stdout)
     assert "<answers>" in body["messages"][-1]["content"] and "我们取消了这46个订单" in body["messages"][-1]["content"]
     assert body["response_format"]["json_schema"]["name"] == "translations"
+
+
+def test_editor_requests_are_not_sampled_and_none_still_omits_the_temperature(stub, monkeypatch):
+    stub.enqueue(translator(ZH_EN))
+    stub.default = offline_responder
+    draft_json(ZH_CASE)
+    assert [r.body["temperature"] for r in stub.chat_requests] == [0.0, 0.0]  # the translation, then the edit
+    monkeypatch.setenv("APPEALAGENT_TEMPERATURE", "none")
+    draft_json()
+    assert "temperature" not in stub.chat_requests[-1].body

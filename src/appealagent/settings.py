@@ -126,7 +126,9 @@ class Settings(BaseSettings):
         180.0, ge=0, description="Under --engine auto: seconds the LLM may spend on one case before the offline letter is used (0: no limit)."
     )
     breaker: int = Field(3, ge=0, le=100, description="Batch: cases in a row the server could not be reached before the rest stop trying it (0: never).")
-    temperature: float | None = Field(0.2, description="Sampling temperature; 'none' to omit it (reasoning models).")
+    temperature: float | None = Field(
+        0.2, description="Sampling temperature of the author style, the explanation and intake's second opinion (the editor style's edits and translations use 0); 'none' to omit it everywhere (reasoning models)."
+    )
     max_tokens: int = Field(3000, ge=64, description="Room for the reply; doubled when a reply is cut off.")
     max_tokens_limit: int = Field(12000, ge=64, description="Never ask for more room than this.")
     token_param: TokenParam = Field(

@@ -25,6 +25,13 @@ from appealagent.settings import Settings
 SECTION_TOOL = "submit_section"
 
 
+def faithful_temperature(settings: Settings) -> float | None:
+    """The temperature of the editor's requests: 0, since an edit or a translation that must keep every fact
+    is no place for sampling (a sampled edit dropped a fact more often on the live model); None when the
+    provider takes no temperature at all (`temperature = "none"`)."""
+    return 0.0 if settings.temperature is not None else None
+
+
 @dataclass
 class EditRequest:
     body: Body
@@ -67,7 +74,7 @@ def build_edit_request(case: Case, settings: Settings, redactor: Redactor, sourc
         output_mode=settings.output_mode,
         output_schema=schema_json(),
     )
-    body = chat_body(settings, messages, temperature=settings.temperature, output=_letter_output(settings))
+    body = chat_body(settings, messages, temperature=faithful_temperature(settings), output=_letter_output(settings))
     return EditRequest(body=body, prompt=prompt, input_chars=sum(len(m["content"]) for m in messages))
 
 
@@ -85,4 +92,4 @@ def build_section_request(
         is_list=is_list,
     )
     # A section is short: a quarter of the letter's room is plenty, and a cut-off reply gets more.
-    return chat_body(settings, messages, max_tokens=max(256, settings.max_tokens // 2), temperature=settings.temperature, output=_section_output(settings, is_list))
+    return chat_body(settings, messages, max_tokens=max(256, settings.max_tokens // 2), temperature=faithful_temperature(settings), output=_section_output(settings, is_list))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from appealagent.catalog import patterns
 from appealagent.engines.author.request import LANGUAGE_NAMES
+from appealagent.engines.editor.request import faithful_temperature
 from appealagent.engines.editor.source import ChineseAnswer
 from appealagent.facts.dates import months, time_key, zh_dates_in_english
 from appealagent.facts.numbers import number_key, word_numbers
@@ -172,9 +173,7 @@ def build_request(case: Case, settings: Settings, redactor: Redactor, answers: d
     )
     # Room for the English, which runs about twice the Chinese's characters, in tokens a little less.
     room = max(256, min(settings.max_tokens, 64 + 2 * sum(len(v) for v in payload.values())))
-    # A translation has one right answer: no sampling (unless the provider takes no temperature at all).
-    temperature = 0.0 if settings.temperature is not None else None
-    return chat_body(settings, messages, max_tokens=room, temperature=temperature, output=_output(settings, list(payload)))
+    return chat_body(settings, messages, max_tokens=room, temperature=faithful_temperature(settings), output=_output(settings, list(payload)))
 
 
 def _parse(raw: str | None, keys: list[str]) -> dict[str, str]:

@@ -32,4 +32,7 @@ for style in $([ "${1:-both}" = both ] && echo editor author || echo "$1"); do
   done
 done
 "$PY" "$HERE/summarize.py" "$OUT" > "$OUT/summary.md"
+if [ -d "$LIVE_DIR/evalset-author/cases" ]; then  # author style: could the model have copied a reference letter's facts?
+  { printf '\n## Reference letters in the author prompt: facts another seller wrote\n\n'; "$PY" "$HERE/reference_facts.py" "$LIVE_DIR/evalset-author"; } >> "$OUT/summary.md"
+fi
 echo "[live] wrote $OUT/summary.md" >&2

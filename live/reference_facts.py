@@ -45,7 +45,7 @@ def main(evalset: Path) -> None:
         prompt = "\n".join(m["content"] for m in build.body["messages"])
         shown = "\n".join(re.findall(r"<letter\b.*?</letter>", prompt, re.S))  # the reference letters as the model sees them
         leaked = [f for f in foreign if re.search(rf"(?<![\w.,]){re.escape(f)}(?![\w]|[.,]\d)", shown)]
-        print(f"| {case_dir.name} | {', '.join(l['id'] for l in letters)} | {len(foreign)} | {len(leaked)}{': ' + ', '.join(leaked[:8]) if leaked else ''} |")
+        print(f"| {case_dir.name} | {', '.join(ref['id'] for ref in letters)} | {len(foreign)} | {len(leaked)}{': ' + ', '.join(leaked[:8]) if leaked else ''} |")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Times, in the same venv and in one run, the median of 7 of each of:
     python -c "import pydantic"                      the yardstick
     appealagent --help                               target ≤ 3× the yardstick
     appealagent draft --engine offline EXAMPLE       target ≤ 4× (offline, with checks)
+    the floor: the Case model and one validation, then + typer, jinja2, PyYAML, then + pydantic-settings
 
 The three commands take turns (one run of each, seven rounds) so a busy machine slows
 them alike. The draft's run log goes to a throw-away APPEALAGENT_HOME. With `--why`,
@@ -41,6 +42,10 @@ def commands() -> dict[str, list[str]]:
         "pydantic": [sys.executable, "-c", "import pydantic"],
         "help": [*cli, "--help"],
         "draft": [*cli, "draft", "--engine", "offline", str(CASE)],
+        # The floor under the draft's target: the libraries and the Case model alone, nothing drafted or checked.
+        "floor_case": [sys.executable, "-c", f"from appealagent.model.case import Case; Case.model_validate_json(open({str(CASE)!r}).read())"],
+        "floor_libs": [sys.executable, "-c", f"import typer, jinja2, yaml; from appealagent.model.case import Case; Case.model_validate_json(open({str(CASE)!r}).read())"],
+        "floor_settings": [sys.executable, "-c", f"import typer, jinja2, yaml, pydantic_settings; from appealagent.model.case import Case; Case.model_validate_json(open({str(CASE)!r}).read())"],
     }
 
 
@@ -89,6 +94,12 @@ def main() -> None:
             ratio = found[name] / base
             verdict = "met" if ratio <= TARGETS[name] else "NOT met"
             print(f"startup {label}: {found[name] * 1000:.0f} ms = {ratio:.1f}× (target ≤ {TARGETS[name]:g}×: {verdict})")
+        for name, label in (
+            ("floor_case", "the Case model + validating one case"),
+            ("floor_libs", "+ typer, jinja2, PyYAML"),
+            ("floor_settings", "+ pydantic-settings"),
+        ):
+            print(f"startup floor, {label}: {found[name] * 1000:.0f} ms = {found[name] / base:.1f}×")
         if "--why" in sys.argv:
             for name, cmd in commands().items():
                 print(f"slowest imports of {name}:")

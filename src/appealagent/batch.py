@@ -134,20 +134,21 @@ async def run_batch(
                     settings=settings, explain=explain, case_file=str(path), log_run=True, client=client, executor=executor, corpus=corpus,
                 )
                 text = render_output(outcome, path)
-                # Writing (and its fsync) runs in a thread so the other cases' requests keep moving.
-                await asyncio.to_thread(atomic_write, out, text if text.endswith("\n") else text + "\n", force=True)
-                if outcome.explanation and fmt != Format.json:
-                    await asyncio.to_thread(atomic_write, out.with_name(out.stem + ".zh.txt"), outcome.explanation.rstrip() + "\n", force=True)
-                item.engine = outcome.engine
-                checks = outcome.checks
-                item.errors = checks.errors if checks is not None else 0
-                item.warnings = checks.warnings if checks is not None else 0
-                item.status = "ready" if outcome.ready else "not_ready"
-                item.message = "; ".join(outcome.warnings)
-                item.exit_code = 0 if outcome.ready else 1
-            except asyncio.CancelledError:  # Ctrl-C: this case's letter was not written
-                item.status, item.message, item.exit_code, item.output = "interrupted", "interrupted before its letter was written", EXIT_INTERRUPTED, ""
-                item.seconds = round(time.monotonic() - started, 2)
+                # Writing (and its fsync) runs in a thread so the other cases' requests keep moving. A Ctrl-C that
+                # comes while a letter is being written lets the write finish, and the summary counts that letter.
+                writing = asyncio.ensure_future(asyncio.to_thread(_write_outputs, out, text, outcome.explanation if fmt != Format.json else None))
+                try:
+                    await asyncio.shield(writing)
+                except asyncio.CancelledError:
+                    await writing
+                    _record(item, outcome)
+                    item.seconds = round(time.monotonic() - started, 2)
+                    raise
+                _record(item, outcome)
+            except asyncio.CancelledError:
+                if item.status == "pending":  # Ctrl-C before this case's letter was written
+                    item.status, item.message, item.exit_code, item.output = "interrupted", "interrupted before its letter was written", EXIT_INTERRUPTED, ""
+                    item.seconds = round(time.monotonic() - started, 2)
                 raise
             except AppealAgentError as exc:
                 item.status, item.message, item.exit_code, item.output = "failed", str(exc), exc.exit_code, ""
@@ -157,14 +158,38 @@ async def run_batch(
         if on_done:
             on_done(item)
 
+    tasks = [asyncio.ensure_future(one(p, it)) for p, it in zip(case_files, items, strict=True)]
     try:
-        await asyncio.gather(*(one(p, it) for p, it in zip(case_files, items, strict=True)))
+        await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        # Ctrl-C: gather has cancelled the cases but stops waiting at the first; wait for every one to settle
+        # (a letter being written is finished and counted), or asyncio.run would cancel them a second time.
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
     finally:
         if client is not None:
             await client.aclose()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
     return items
+
+
+def _write_outputs(out: Path, text: str, explanation: str | None) -> None:
+    """The letter (and its Chinese explanation), each written atomically."""
+    atomic_write(out, text if text.endswith("\n") else text + "\n", force=True)
+    if explanation:
+        atomic_write(out.with_name(out.stem + ".zh.txt"), explanation.rstrip() + "\n", force=True)
+
+
+def _record(item: BatchItem, outcome: DraftOutcome) -> None:
+    """A written letter's line in the summary: engine, findings, ready or not."""
+    item.engine = outcome.engine
+    checks = outcome.checks
+    item.errors = checks.errors if checks is not None else 0
+    item.warnings = checks.warnings if checks is not None else 0
+    item.status = "ready" if outcome.ready else "not_ready"
+    item.message = "; ".join(outcome.warnings)
+    item.exit_code = 0 if outcome.ready else 1
 
 
 def exit_code(items: list[BatchItem]) -> int:

@@ -51,3 +51,12 @@ def tool_output(name: str, description: str, schema: Body) -> Body:
         "tools": [{"type": "function", "function": {"name": name, "description": description, "parameters": schema, "strict": True}}],
         "tool_choice": {"type": "function", "function": {"name": name}},
     }
+
+
+def structured_output(settings: Settings, *, name: str, tool: str, description: str, schema: Body) -> Body:
+    """The reply format the configured output mode asks for: a forced tool call, any JSON object, or a strict schema."""
+    if settings.output_mode == "tools":
+        return tool_output(tool, description, schema)
+    if settings.output_mode == "json_object":
+        return json_object_output()
+    return json_schema_output(name, schema)

@@ -18,7 +18,7 @@ from appealagent.catalog.datafiles import metric_info
 from appealagent.engines.author.mask import mask_letter
 from appealagent.engines.examples import ExampleLetter
 from appealagent.llm.prompts import Prompt, load_prompt
-from appealagent.llm.request import Body, chat_body, json_object_output, json_schema_output, tool_output
+from appealagent.llm.request import Body, chat_body, structured_output
 from appealagent.model.case import Case, Language, missing_for_draft
 from appealagent.model.draft import AppealDraft
 from appealagent.redact import Redactor
@@ -66,11 +66,7 @@ def output_schema() -> Body:
 
 
 def _output(settings: Settings) -> Body:
-    if settings.output_mode == "tools":
-        return tool_output(TOOL_NAME, "Submit the drafted Plan of Action, section by section.", output_schema())
-    if settings.output_mode == "json_object":
-        return json_object_output()
-    return json_schema_output("appeal_draft", output_schema())
+    return structured_output(settings, name="appeal_draft", tool=TOOL_NAME, description="Submit the drafted Plan of Action, section by section.", schema=output_schema())
 
 
 def _metric_targets(case: Case) -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ from typing import Any
 from appealagent.engines.author.request import LANGUAGE_NAMES, TOOL_NAME, output_schema, schema_json
 from appealagent.engines.editor.source import LIST_SECTIONS, ChineseAnswer
 from appealagent.llm.prompts import Prompt, load_prompt
-from appealagent.llm.request import Body, chat_body, json_object_output, json_schema_output, tool_output
+from appealagent.llm.request import Body, chat_body, structured_output
 from appealagent.model.case import Case
 from appealagent.model.draft import AppealDraft
 from appealagent.redact import Redactor
@@ -40,11 +40,7 @@ class EditRequest:
 
 
 def _letter_output(settings: Settings) -> Body:
-    if settings.output_mode == "tools":
-        return tool_output(TOOL_NAME, "Submit the edited Plan of Action, section by section.", output_schema())
-    if settings.output_mode == "json_object":
-        return json_object_output()
-    return json_schema_output("appeal_draft", output_schema())
+    return structured_output(settings, name="appeal_draft", tool=TOOL_NAME, description="Submit the edited Plan of Action, section by section.", schema=output_schema())
 
 
 def section_schema(is_list: bool) -> Body:
@@ -54,12 +50,7 @@ def section_schema(is_list: bool) -> Body:
 
 
 def _section_output(settings: Settings, is_list: bool) -> Body:
-    schema = section_schema(is_list)
-    if settings.output_mode == "tools":
-        return tool_output(SECTION_TOOL, "Submit the corrected section.", schema)
-    if settings.output_mode == "json_object":
-        return json_object_output()
-    return json_schema_output("section", schema)
+    return structured_output(settings, name="section", tool=SECTION_TOOL, description="Submit the corrected section.", schema=section_schema(is_list))
 
 
 def build_edit_request(case: Case, settings: Settings, redactor: Redactor, source: AppealDraft, chinese: list[ChineseAnswer]) -> EditRequest:

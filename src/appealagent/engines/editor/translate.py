@@ -27,7 +27,7 @@ from appealagent.facts.scan import Fact, scan
 from appealagent.llm.client import LLMClient
 from appealagent.llm.prompts import load_prompt
 from appealagent.llm.reask import AskFailed, Exchange, Invalid, ask, reply_json
-from appealagent.llm.request import Body, chat_body, json_object_output, json_schema_output, tool_output
+from appealagent.llm.request import Body, chat_body, structured_output
 from appealagent.model.case import Case, Language, has_cjk
 from appealagent.redact import Redactor, leftover_placeholders
 from appealagent.settings import Settings
@@ -143,11 +143,7 @@ def _schema(keys: list[str]) -> Body:
 
 
 def _output(settings: Settings, keys: list[str]) -> Body:
-    if settings.output_mode == "tools":
-        return tool_output(TOOL_NAME, "Submit the English translation of each answer.", _schema(keys))
-    if settings.output_mode == "json_object":
-        return json_object_output()
-    return json_schema_output("translations", _schema(keys))
+    return structured_output(settings, name="translations", tool=TOOL_NAME, description="Submit the English translation of each answer.", schema=_schema(keys))
 
 
 def case_names(case: Case) -> list[str]:

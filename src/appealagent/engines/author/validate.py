@@ -27,6 +27,7 @@ from appealagent.letters.render import render_letter
 from appealagent.llm.reask import Invalid, unfenced
 from appealagent.model.case import Case, Language, has_cjk
 from appealagent.model.draft import AppealDraft, DraftResult
+from appealagent.redact import Redactor
 
 # Rule categories and ids a model's wording alone can trigger: never excused by the offline baseline.
 MODEL_RULES = frozenset({"tone", "boilerplate.off_topic", "grounding.invented_claim", "tense.impossible_date", "tense.future_in_actions"})
@@ -37,6 +38,17 @@ def parse_draft(raw: str | None) -> AppealDraft:
     if raw is None:
         raise ValueError("the reply was empty")
     return AppealDraft.model_validate_json(unfenced(raw))
+
+
+def restored_draft(raw: str | None, redactor: Redactor) -> AppealDraft:
+    """A reply as an AppealDraft with the private values put back; raises Invalid with lines the model can act on."""
+    try:
+        parsed = parse_draft(raw)
+    except ValidationError as exc:
+        raise Invalid(validation_problems(exc)) from None
+    except ValueError as exc:
+        raise Invalid([str(exc)]) from None
+    return AppealDraft.model_validate(redactor.restore_obj(parsed.model_dump()))
 
 
 def validation_problems(exc: ValidationError) -> list[str]:
@@ -80,14 +92,7 @@ class DraftValidator:
 
     async def __call__(self, raw: str | None) -> AppealDraft:
         self.ungrounded, self.report = [], None
-        try:
-            parsed = parse_draft(raw)
-        except ValidationError as exc:
-            raise Invalid(validation_problems(exc)) from None
-        except ValueError as exc:
-            raise Invalid([str(exc)]) from None
-        redactor = self.ctx.redactor
-        draft = AppealDraft.model_validate(redactor.restore_obj(parsed.model_dump()))
+        draft = restored_draft(raw, self.ctx.redactor)
         problems = await self.problems(draft)
         if problems:
             raise Invalid(problems)

@@ -11,11 +11,9 @@ under `auto` the offline letter then stands in.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from appealagent.engines.author.engine import DraftRejected
 from appealagent.engines.author.request import TOOL_NAME
-from appealagent.engines.author.validate import parse_draft, validation_problems
+from appealagent.engines.author.validate import restored_draft
 from appealagent.engines.base import EngineContext, EngineRun
 from appealagent.engines.editor.request import SECTION_TOOL, build_edit_request, build_section_request
 from appealagent.engines.editor.source import LIST_SECTIONS, SECTIONS, Source, build_source, section_value, with_section
@@ -111,13 +109,7 @@ class EditorEngine:
         redactor = ctx.redactor
 
         async def parse(raw: str | None) -> AppealDraft:
-            try:
-                parsed = parse_draft(raw)
-            except ValidationError as exc:
-                raise Invalid(validation_problems(exc)) from None
-            except ValueError as exc:
-                raise Invalid([str(exc)]) from None
-            return AppealDraft.model_validate(redactor.restore_obj(parsed.model_dump()))
+            return restored_draft(raw, redactor)
 
         def follow_up(reply: Reply, problems: list[str]) -> list[Message]:
             return reask_messages(reply, [redactor.redact_text(p) for p in problems], prompt="reask_reply", tool_name=TOOL_NAME)
